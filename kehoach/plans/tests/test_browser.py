@@ -1,0 +1,52 @@
+"""Whole journeys in a real browser (few, slow, and worth it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from kehoach.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username):
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+@time_machine.travel(dt.datetime(2023, 6, 1, 9, 0, tzinfo=dt.UTC), tick=True)
+def test_ward_officer_sees_the_wards_work_on_a_phone(
+    live_server, seed_plan, cast, phone_page, screenshot
+):
+    page = phone_page
+    login(page, live_server, "ward")
+    # A unit officer lands on their unit's work.
+    page.wait_for_url(f"{live_server.url}/ke-hoach/viec-cua-don-vi/")
+    assert page.locator("h1").inner_text() == "Việc của đơn vị tôi"
+    rows = page.locator("tr.assignment")
+    assert rows.count() == 6
+    assert "UBND phường An Tịnh" in page.locator("main").inner_text()
+    assert page.get_by_text("Chưa hoàn thành trong hạn").count() == 6
+    screenshot(page, "my_work_ward_phone")
+
+    # Open one task from the list: only this ward's assignment is listed there.
+    page.click("text=Tuyên truyền CCHC trong nội bộ từng cơ quan, đơn vị")
+    assert page.locator("tr.assignment").count() == 1
+    assert "Tài liệu tập huấn, video quay lại buổi tập huấn" in page.locator("main").inner_text()
+    screenshot(page, "task_ii1_ward_phone")
+
+
+def test_coordinator_reads_the_plan_on_a_desktop(live_server, seed_plan, cast, browser, screenshot):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "coordinator")
+    page.click(f"text={seed_plan.title}")
+    assert page.locator("h1").inner_text() == seed_plan.title
+    assert page.locator("ul.tasklist > li").count() == 6
+    screenshot(page, "plan_detail_coordinator")
+    context.close()
