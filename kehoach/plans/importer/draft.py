@@ -113,7 +113,9 @@ class PlanDraft:
 
         def deadline(d: dict[str, Any] | None) -> Deadline:
             d = d or {}
-            return Deadline(kind=d.get("kind") or "none", date=_date(d.get("date")), text=d.get("text"))
+            return Deadline(
+                kind=d.get("kind") or "none", date=_date(d.get("date")), text=d.get("text")
+            )
 
         return cls(
             source=SourceInfo(**data["source"]),
