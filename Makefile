@@ -40,7 +40,8 @@ format: $(STAMP)
 
 # Extract messages (needs GNU gettext's xgettext: apt-get install gettext).
 messages: $(STAMP)
-	cd kehoach && ../$(BIN)/kehoach makemessages --locale en --no-obsolete --add-location file
+	cd kehoach && ../$(BIN)/kehoach makemessages --locale en --no-obsolete --add-location file --ignore "plans/importer/*"
+	$(BIN)/python scripts/translate_en.py
 
 clean:
 	rm -rf $(VENV) var/test-artifacts

@@ -21,6 +21,12 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _stored_tasks(settings):
+    """Background tasks are recorded, not run: tests run the ones they care about themselves."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch, request):
     """The suite never talks to the outside world; loopback (live server, browser) is allowed."""
     real_connect = socket.socket.connect
@@ -36,6 +42,18 @@ def _no_network(monkeypatch, request):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def run_on_commit(monkeypatch):
+    """Run on-commit side effects at once, as the end of a real request's transaction would.
+
+    Tests run inside a transaction that is never committed, so without this notifications and
+    background tasks scheduled with ``transaction.on_commit`` would never happen.
+    """
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
 @pytest.fixture
@@ -156,3 +174,65 @@ def screenshot():
         return path
 
     return take
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def make_jpeg(*, color=(200, 30, 30), size=(64, 48), exif_datetime: str | None = None) -> bytes:
+    """A small real JPEG (optionally with EXIF DateTimeOriginal), made in memory."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, color)
+    buffer = io.BytesIO()
+    if exif_datetime:
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = exif_datetime
+        image.save(buffer, "JPEG", exif=exif)
+    else:
+        image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Evidence files go to a throw-away folder."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root)},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def ward_report(seed_plan, cast, media_root):
+    """A draft report of the An Tịnh ward on II.1, with one photo."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kehoach.reporting.models import Channel
+    from kehoach.reporting.services import evidence_add_file, report_create
+
+    assignment = seed_plan.tasks.get(code="II.1").assignments.get(unit__code="trang-bang-p-an-tinh")
+    report = report_create(
+        assignment=assignment,
+        user=cast["ward"],
+        data={
+            "started_on": dt.date(2023, 4, 10),
+            "channel": Channel.objects.get(code="giao-ban"),
+            "description": "Lồng ghép tuyên truyền CCHC trong buổi giao ban tháng 4.",
+            "sessions": 1,
+            "officials_reached": 25,
+        },
+        deliverables=list(assignment.task.deliverables.all()),
+    )
+    upload = SimpleUploadedFile("giao-ban.jpg", make_jpeg(), content_type="image/jpeg")
+    evidence_add_file(report=report, user=cast["ward"], upload=upload)
+    return report

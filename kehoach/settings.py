@@ -60,8 +60,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
     "kehoach.orgs",
     "kehoach.plans",
+    "kehoach.reporting",
+    "kehoach.notifications",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kehoach.orgs.context_processors.current_roles",
+                "kehoach.notifications.context_processors.unread",
             ],
         },
     },
@@ -130,6 +134,9 @@ FORMAT_MODULE_PATH = ["kehoach.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # WhiteNoise serves from the finders; no collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
@@ -145,6 +152,19 @@ STORAGES = {
 # Serve from the app folders without a collectstatic step in the embedded tier.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work: in-process by default (embedded tier); a worker backend by configuration.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+    }
+}
+
+# Evidence uploads: never held whole in memory; size limits per kind (bytes).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+EVIDENCE_MAX_DOCUMENT_BYTES = int(env("EVIDENCE_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_MAX_IMAGE_BYTES = int(env("EVIDENCE_MAX_IMAGE_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_MAX_VIDEO_BYTES = int(env("EVIDENCE_MAX_VIDEO_BYTES", str(500 * 1024 * 1024)))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "kehoach@localhost")

@@ -15,5 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ke-hoach/", include("kehoach.plans.urls")),
     path("don-vi/", include("kehoach.orgs.urls")),
+    path("bao-cao/", include("kehoach.reporting.urls")),
+    path("thong-bao/", include("kehoach.notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

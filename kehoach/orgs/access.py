@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import AUTHORITY_KINDS, OVERSIGHT_ROLES, Membership, OrgUnit, Role
@@ -169,3 +170,64 @@ def own_units(user) -> QuerySet:
 def can_import_plans(user) -> bool:
     scope = get_scope(user)
     return scope.is_admin or Role.COORDINATOR in scope.roles
+
+
+# --- assignments, reports and evidence -----------------------------------------------------
+
+
+def may_report_for(user, unit_id: int) -> bool:
+    """Reports are written by the people of the unit itself (any membership in it)."""
+    return unit_id in get_scope(user).own_unit_ids
+
+
+def get_assignment_for_user(user, assignment_id: int, *, write: bool = False):
+    assignment = get_object_or_404(
+        visible_assignments(user).select_related("task__plan", "unit"), pk=assignment_id
+    )
+    if write and not may_report_for(user, assignment.unit_id):
+        raise Http404
+    return assignment
+
+
+def can_review(user, plan) -> bool:
+    """The coordinating office (and admins) review reports of the plans it oversees."""
+    scope = get_scope(user)
+    if scope.is_admin:
+        return True
+    return Role.COORDINATOR in scope.roles and plan.issuer_unit_id in scope.oversight_unit_ids
+
+
+def visible_reports(user) -> QuerySet:
+    from kehoach.reporting.models import ActivityReport
+
+    scope = get_scope(user)
+    qs = ActivityReport.objects.all()
+    if scope.is_admin:
+        return qs
+    return qs.filter(
+        Q(assignment__task__plan__issuer_unit_id__in=scope.oversight_unit_ids)
+        | Q(assignment__unit_id__in=scope.own_unit_ids)
+    )
+
+
+def get_report_for_user(user, report_id: int, *, write: bool = False):
+    report = get_object_or_404(
+        visible_reports(user).select_related(
+            "assignment__task__plan", "assignment__unit", "channel"
+        ),
+        pk=report_id,
+    )
+    if write and not may_report_for(user, report.assignment.unit_id):
+        raise Http404
+    return report
+
+
+def get_evidence_for_user(user, evidence_id: int):
+    from kehoach.reporting.models import Evidence
+
+    return get_object_or_404(
+        Evidence.objects.filter(report__in=visible_reports(user)).select_related(
+            "report__assignment__task__plan", "report__assignment__unit"
+        ),
+        pk=evidence_id,
+    )

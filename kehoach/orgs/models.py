@@ -67,6 +67,30 @@ KIND_GROUPS = {
 }
 
 
+#: The order in which lists show units: the office and departments first, then wards, communes
+#: and organisations, as plans list them.
+KIND_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        [
+            OrgUnitKind.PROVINCE,
+            OrgUnitKind.DISTRICT,
+            OrgUnitKind.DEPARTMENT,
+            OrgUnitKind.AGENCY,
+            OrgUnitKind.WARD,
+            OrgUnitKind.COMMUNE,
+            OrgUnitKind.PARTY,
+            OrgUnitKind.SOCIOPOLITICAL,
+            OrgUnitKind.PRESS,
+        ]
+    )
+}
+
+
+def unit_sort_key(unit: OrgUnit) -> tuple[int, str]:
+    return (KIND_ORDER.get(unit.kind, 99), unit.name)
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date | None) -> OrgUnitQuerySet:
         """Units that existed on ``day`` (all units when ``day`` is None)."""

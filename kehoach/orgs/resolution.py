@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from kehoach.lib.text import match_key
 
 from .groups import match_group
-from .models import AUTHORITY_KINDS, OrgUnit
+from .models import AUTHORITY_KINDS, OrgUnit, unit_sort_key
 
 #: A fuzzy match at or above this score resolves; below it the mention is unresolved.
 FUZZY_THRESHOLD = 90.0
@@ -89,7 +89,7 @@ class UnitResolver:
                 for u in self.children
                 if u.kind in rule.kinds or (rule.departments and u.counts_as_department)
             ]
-            return Resolution(mention, sorted(units, key=_unit_order), "group", 100.0)
+            return Resolution(mention, sorted(units, key=unit_sort_key), "group", 100.0)
 
         stripped = self._by_key.get(_LOCALITY_SUFFIX.sub("", key))
         if stripped and len(stripped) == 1:
@@ -103,7 +103,3 @@ class UnitResolver:
                 return Resolution(mention, list(bucket), "fuzzy", round(score, 1))
             return Resolution(mention, [], "unresolved", round(score, 1))
         return Resolution(mention, [], "unresolved")
-
-
-def _unit_order(unit: OrgUnit) -> tuple[str, str]:
-    return (unit.kind, unit.name)

@@ -42,6 +42,33 @@ KIND_KEYWORDS: tuple[tuple[str, str], ...] = (
 _TARGET = re.compile(r"^\s*(\d{1,5})\s+([^\d(,;:.]{2,60}?)(?=\s*[(,;:.]|$)")
 
 
+#: Kinds of evidence a deliverable's text can ask for: (code, keywords). The labels and how each
+#: is satisfied live in kehoach.reporting.checklist; here only what the text names.
+EVIDENCE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("convening", ("van ban trieu tap", "giay moi", "cong van trieu tap", "giay trieu tap")),
+    ("plan_document", ("cac ke hoach", "ke hoach to chuc")),
+    ("training_content", ("noi dung tap huan", "noi dung hoi nghi", "noi dung tuyen truyen")),
+    ("schedule", ("thoi gian",)),
+    ("participants", ("so luong tham gia", "so luong nguoi", "so luong can bo", "so nguoi")),
+    ("materials", ("tai lieu",)),
+    ("media", ("video", "hinh anh", "clip", "phong su", "anh chup")),
+    ("attendance", ("danh sach diem danh", "danh sach tham du", "danh sach")),
+    ("news", ("tin tuc", "tin bai", "tin muc", "bai bao", "bai viet", "link", "duong lien ket")),
+    ("count", ("so lan",)),
+)
+
+
+def evidence_checklist(text: str) -> list[str]:
+    """The evidence items a deliverable names, in the order of EVIDENCE_KEYWORDS.
+
+    The II.5 training deliverable ("Văn bản triệu tập, nội dung tập huấn, thời gian thực hiện, số
+    lượng tham gia; các tài liệu tập huấn, video … hoặc hình ảnh chụp, danh sách điểm danh, tin
+    tức …") names eight of them.
+    """
+    folded = fold(text)
+    return [code for code, keywords in EVIDENCE_KEYWORDS if any(k in folded for k in keywords)]
+
+
 def classify(text: str) -> tuple[str, str, int | None]:
     """Return (kind, metric, target) for a deliverable's text."""
     folded = fold(text)

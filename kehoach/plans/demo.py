@@ -114,6 +114,10 @@ def load_demo() -> list[str]:
         else:
             membership_grant(user=user, unit=unit, role=account.role)
 
+    from kehoach.reporting.demo import load_demo_reports
+
+    lines.extend(load_demo_reports(plan))
+
     lines.append("")
     lines.append("Tài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
     for account in DEMO_ACCOUNTS:

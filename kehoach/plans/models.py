@@ -193,6 +193,12 @@ class Deliverable(TimeStamped):
     )
     metric = models.CharField(_("đơn vị đo"), max_length=80, blank=True)
     target = models.PositiveIntegerField(_("chỉ tiêu"), null=True, blank=True)
+    evidence_checklist = models.JSONField(
+        _("tài liệu kiểm chứng cần có"),
+        default=list,
+        blank=True,
+        help_text=_("Các loại tài liệu kiểm chứng mà sản phẩm nêu (văn bản triệu tập, hình ảnh…)."),
+    )
 
     class Meta:
         verbose_name = _("sản phẩm dự kiến")

@@ -8,33 +8,33 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kehoach.orgs import access
+from kehoach.reporting.progress import AssignmentProgress, assignment_progress
 
 from .models import Assignment, AssignmentRole, Plan, Task
-from .progress import OfficialStatus, official_status
+from .progress import OfficialStatus
 
 
 @dataclass
 class AssignmentRow:
     assignment: Assignment
-    deadline: dt.date | None
-    status: OfficialStatus
+    progress: AssignmentProgress
 
     @property
-    def overdue(self) -> bool:
-        return self.status in (OfficialStatus.OPEN_OVERDUE, OfficialStatus.DONE_LATE)
+    def deadline(self) -> dt.date | None:
+        return self.progress.deadline
+
+    @property
+    def status(self) -> OfficialStatus:
+        return self.progress.status
 
 
 def assignment_rows(assignments: QuerySet, *, today: dt.date) -> list[AssignmentRow]:
-    """Assignments with their deadline and official status, in one query."""
-    rows = []
-    for a in assignments.select_related("task__plan", "unit"):
-        deadline = a.task.effective_deadline()
-        rows.append(
-            AssignmentRow(
-                a, deadline, official_status(deadline=deadline, completed_on=None, today=today)
-            )
-        )
-    return rows
+    """Assignments with deadline, official status and progress, in five queries."""
+    rows = list(assignments.select_related("task__plan", "unit"))
+    progress = assignment_progress(
+        Assignment.objects.filter(pk__in=[a.pk for a in rows]), today=today
+    )
+    return [AssignmentRow(a, progress[a.pk]) for a in rows]
 
 
 def plan_tasks(plan: Plan) -> QuerySet:

@@ -13,7 +13,7 @@ from kehoach.lib.text import match_key
 from kehoach.orgs.models import AUTHORITY_KINDS, OrgUnit
 from kehoach.orgs.resolution import Resolution, UnitResolver
 
-from .deliverables import classify
+from .deliverables import classify, evidence_checklist
 from .importer import PlanDraft
 from .models import (
     Assignment,
@@ -158,7 +158,13 @@ def plan_import(
             kind, metric, target = classify(text)
             deliverables.append(
                 Deliverable(
-                    task=task, position=i, text=text, kind=kind, metric=metric, target=target
+                    task=task,
+                    position=i,
+                    text=text,
+                    kind=kind,
+                    metric=metric,
+                    target=target,
+                    evidence_checklist=evidence_checklist(text),
                 )
             )
         Deliverable.objects.bulk_create(deliverables)

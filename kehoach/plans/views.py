@@ -6,9 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from kehoach.orgs import access
+from kehoach.orgs.models import unit_sort_key
+from kehoach.reporting.progress import assignment_progress, plan_progress, tasks_progress
 
 from . import queries
-from .progress import local_today, official_status
+from .models import Assignment
+from .progress import local_today
 
 
 @login_required
@@ -26,15 +29,14 @@ def plan_list(request):
 @login_required
 def plan_detail(request, plan_id: int):
     plan = access.get_plan_for_user(request.user, plan_id)
-    today = local_today()
+    progress = plan_progress(plan, today=local_today())
     tasks = list(queries.plan_tasks(plan))
     for task in tasks:
         task.deadline_effective = task.effective_deadline()
-        task.status = official_status(
-            deadline=task.deadline_effective, completed_on=None, today=today
-        )
+        task.progress = progress.tasks[task.pk]
     context = {
         "plan": plan,
+        "progress": progress,
         "legal_bases": list(plan.legal_bases.all()),
         "tasks": tasks,
         "show_warnings": access.can_see_unresolved_mentions(request.user, plan),
@@ -46,17 +48,19 @@ def plan_detail(request, plan_id: int):
 def task_detail(request, task_id: int):
     task = queries.task_detail(access.get_task_for_user(request.user, task_id), request.user)
     today = local_today()
-    deadline = task.effective_deadline()
-    rows = [
-        queries.AssignmentRow(
-            a, deadline, official_status(deadline=deadline, completed_on=None, today=today)
-        )
-        for a in task.visible_assignments
-    ]
+    visible = task.visible_assignments
+    progress = assignment_progress(
+        Assignment.objects.filter(pk__in=[a.pk for a in visible]), today=today
+    )
+    rows = sorted(
+        (queries.AssignmentRow(a, progress[a.pk]) for a in visible),
+        key=lambda r: unit_sort_key(r.assignment.unit),
+    )
     context = {
         "task": task,
         "plan": task.plan,
-        "deadline": deadline,
+        "deadline": task.effective_deadline(),
+        "task_progress": tasks_progress([task], today=today)[task.pk],
         "lead_rows": [r for r in rows if r.assignment.role == "lead"],
         "support_rows": [r for r in rows if r.assignment.role == "support"],
         "show_unresolved": access.can_see_unresolved_mentions(request.user, task.plan),

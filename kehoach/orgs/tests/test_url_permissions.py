@@ -38,9 +38,13 @@ def expect(default, **overrides):
     return table
 
 
+NOT_ALLOWED = 405  # POST-only endpoints answer GET with 405 once signed in
+OVERSEE_OR_WARD = {"coordinator": 200, "leader": 200, "finance": 200, "admin": 200, "ward": 200}
+
 TABLE = {
     "home": ("none", expect(302)),
-    "login": ("none", expect(200, anonymous=200)),
+    # A signed-in user is sent on from the login page.
+    "login": ("none", expect(302, anonymous=200)),
     "logout": ("none", expect(405, anonymous=405)),  # POST only
     "set_language": ("none", expect(302, anonymous=302)),  # GET redirects back
     "plans:list": ("none", expect(200)),
@@ -51,10 +55,22 @@ TABLE = {
     "plans:task": ("task_ii2", expect(200, nobody=404, party=404)),
     "orgs:list": ("none", expect(404, coordinator=200, leader=200, finance=200, admin=200)),
     # The An Tịnh ward's page: its own officer and those who oversee the town.
-    "orgs:detail": (
-        "an_tinh",
-        expect(404, coordinator=200, leader=200, finance=200, admin=200, ward=200),
-    ),
+    "orgs:detail": ("an_tinh", expect(404, **OVERSEE_OR_WARD)),
+    # The ward's II.1 assignment, its draft report and the photo on it.
+    "reporting:assignment": ("assignment", expect(404, **OVERSEE_OR_WARD)),
+    "reporting:report_new": ("assignment", expect(404, ward=200)),
+    "reporting:assignment_complete": ("assignment", expect(NOT_ALLOWED)),
+    "reporting:report": ("report", expect(404, **OVERSEE_OR_WARD)),
+    "reporting:report_edit": ("report", expect(404, ward=200)),
+    "reporting:evidence_add": ("report_file", expect(NOT_ALLOWED)),
+    "reporting:report_action": ("report_submit", expect(NOT_ALLOWED)),
+    "reporting:evidence_file": ("evidence", expect(404, **OVERSEE_OR_WARD)),
+    "reporting:evidence_thumbnail": ("evidence", expect(404, **OVERSEE_OR_WARD)),
+    "reporting:evidence_remove": ("evidence", expect(NOT_ALLOWED)),
+    "reporting:queue": ("none", expect(404, coordinator=200, admin=200)),
+    "reporting:accept_many": ("none", expect(NOT_ALLOWED)),
+    "notifications:list": ("none", expect(200)),
+    "notifications:mark_all_read": ("none", expect(NOT_ALLOWED)),
 }
 
 
@@ -91,7 +107,17 @@ def people(cast, org_units):
     return cast
 
 
-def _kwargs(kind, plan, org_units):
+def _kwargs(kind, plan, org_units, report):
+    if kind == "assignment":
+        return {"assignment_id": report.assignment_id}
+    if kind == "report":
+        return {"report_id": report.pk}
+    if kind == "report_file":
+        return {"report_id": report.pk, "kind": "file"}
+    if kind == "report_submit":
+        return {"report_id": report.pk, "action": "submit"}
+    if kind == "evidence":
+        return {"evidence_id": report.evidence.get().pk}
     if kind == "plan":
         return {"plan_id": plan.pk}
     if kind == "task_ii2":
@@ -103,15 +129,15 @@ def _kwargs(kind, plan, org_units):
 
 @pytest.mark.parametrize("name", sorted(TABLE))
 @pytest.mark.parametrize("role", ROLES)
-def test_page_by_role(name, role, people, seed_plan, org_units, client_for):
+def test_page_by_role(name, role, people, seed_plan, org_units, ward_report, client_for):
     from django.urls import reverse
 
     kind, table = TABLE[name]
-    url = reverse(name, kwargs=_kwargs(kind, seed_plan, org_units))
+    url = reverse(name, kwargs=_kwargs(kind, seed_plan, org_units, ward_report))
     client = client_for(None if role == "anonymous" else people[role])
     response = client.get(url)
     assert response.status_code == table[role], (name, role, response.status_code)
-    if table[role] == LOGIN and role == "anonymous":
+    if table[role] == LOGIN and role == "anonymous" and name != "set_language":
         assert response.url.startswith(reverse("login"))
 
 

@@ -34,11 +34,13 @@ def test_ward_officer_sees_the_wards_work_on_a_phone(
     assert page.get_by_text("Chưa hoàn thành trong hạn").count() == 6
     screenshot(page, "my_work_ward_phone")
 
-    # Open one task from the list: only this ward's assignment is listed there.
+    # Open one assignment from the list: the ward's own work on II.1, ready to report on.
     page.click("text=Tuyên truyền CCHC trong nội bộ từng cơ quan, đơn vị")
-    assert page.locator("tr.assignment").count() == 1
-    assert "Tài liệu tập huấn, video quay lại buổi tập huấn" in page.locator("main").inner_text()
-    screenshot(page, "task_ii1_ward_phone")
+    main = page.locator("main").text_content()
+    assert "UBND phường An Tịnh" in main
+    assert "Tài liệu tập huấn, video quay lại buổi tập huấn" in main
+    assert page.get_by_role("link", name="Thêm báo cáo kết quả").is_visible()
+    screenshot(page, "assignment_ii1_ward_phone")
 
 
 def test_coordinator_reads_the_plan_on_a_desktop(live_server, seed_plan, cast, browser, screenshot):

@@ -1,4 +1,9 @@
-"""What each page shows, per role, with its query count pinned."""
+"""What each page shows, per role, with its query count pinned.
+
+The pins hold whatever the number of units, assignments and reports: progress is computed by a
+fixed number of aggregate queries (kehoach/reporting/progress.py), see also
+kehoach/reporting/tests/test_progress_scale.py.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,14 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+# Query pins: session, user, memberships, unit tree, unread notifications, then the page's own.
+PLAN_LIST = 6
+PLAN_PAGE = 14
+TASK_PAGE = 18
+MY_WORK = 11
+UNIT_LIST = 6
+UNIT_PAGE = 12
+
 DURING_2023 = dt.datetime(2023, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 
@@ -24,7 +37,9 @@ def get(client, url, max_queries):
 
 
 def test_plan_page_shows_the_whole_document(seed_plan, cast, client_for):
-    html = get(client_for(cast["coordinator"]), reverse("plans:detail", args=[seed_plan.pk]), 12)
+    html = get(
+        client_for(cast["coordinator"]), reverse("plans:detail", args=[seed_plan.pk]), PLAN_PAGE
+    )
     for text in [
         "Ủy ban nhân dân thị xã Trảng Bàng",
         "Số: (văn bản chưa ghi số)",
@@ -58,7 +73,7 @@ def test_plan_page_shows_the_whole_document(seed_plan, cast, client_for):
 
 def test_task_page_lists_fields_and_units(seed_plan, cast, client_for):
     task = seed_plan.tasks.get(code="II.1")
-    html = get(client_for(cast["coordinator"]), reverse("plans:task", args=[task.pk]), 12)
+    html = get(client_for(cast["coordinator"]), reverse("plans:task", args=[task.pk]), TASK_PAGE)
     for text in [
         "Tuyên truyền CCHC trong nội bộ từng cơ quan, đơn vị",
         "Các phòng, ban ngành thị xã; UBND xã, phường",
@@ -78,7 +93,7 @@ def test_task_page_lists_fields_and_units(seed_plan, cast, client_for):
 def test_each_task_page_has_its_deliverables(seed_plan, cast, client_for):
     client = client_for(cast["leader"])
     for task in seed_plan.tasks.all():
-        html = get(client, reverse("plans:task", args=[task.pk]), 12)
+        html = get(client, reverse("plans:task", args=[task.pk]), TASK_PAGE)
         assert task.code in html
         for deliverable in task.deliverables.all():
             assert deliverable.text.replace("(", "").split()[0] in html
@@ -87,13 +102,15 @@ def test_each_task_page_has_its_deliverables(seed_plan, cast, client_for):
 def test_unresolved_mention_is_shown_to_the_coordinator_only(seed_plan, cast, client_for):
     task = seed_plan.tasks.get(code="II.2")
     url = reverse("plans:task", args=[task.pk])
-    assert "Cụm từ chưa xác định được đơn vị" in get(client_for(cast["coordinator"]), url, 12)
-    assert "Cụm từ chưa xác định được đơn vị" not in get(client_for(cast["ward"]), url, 12)
+    assert "Cụm từ chưa xác định được đơn vị" in get(
+        client_for(cast["coordinator"]), url, TASK_PAGE
+    )
+    assert "Cụm từ chưa xác định được đơn vị" not in get(client_for(cast["ward"]), url, TASK_PAGE)
 
 
 def test_ward_officer_sees_only_its_own_assignments(seed_plan, cast, client_for):
     task = seed_plan.tasks.get(code="II.1")
-    html = get(client_for(cast["ward"]), reverse("plans:task", args=[task.pk]), 12)
+    html = get(client_for(cast["ward"]), reverse("plans:task", args=[task.pk]), TASK_PAGE)
     assert "Phường An Tịnh" in html
     assert "Phường Gia Bình" not in html and "Phòng Nội vụ</td>" not in html
     assert html.count('<tr class="assignment">') == 1
@@ -101,7 +118,7 @@ def test_ward_officer_sees_only_its_own_assignments(seed_plan, cast, client_for)
 
 @time_machine.travel(DURING_2023)
 def test_my_work_lists_the_ward_assignments_in_time(seed_plan, cast, client_for):
-    html = get(client_for(cast["ward"]), reverse("plans:my_work"), 10)
+    html = get(client_for(cast["ward"]), reverse("plans:my_work"), MY_WORK)
     assert "UBND phường An Tịnh" in html
     assert html.count('<tr class="assignment">') == 6  # II.1 and II.6 lead, II.2–II.5 support
     assert html.count("Chưa hoàn thành trong hạn") == 6
@@ -110,20 +127,20 @@ def test_my_work_lists_the_ward_assignments_in_time(seed_plan, cast, client_for)
 
 def test_my_work_after_the_deadline_is_overdue(seed_plan, cast, client_for):
     with time_machine.travel(dt.datetime(2023, 11, 2, tzinfo=dt.UTC)):
-        html = get(client_for(cast["commune"]), reverse("plans:my_work"), 10)
+        html = get(client_for(cast["commune"]), reverse("plans:my_work"), MY_WORK)
     assert html.count("Chưa hoàn thành quá hạn") == 6
 
 
 def test_user_without_unit_gets_guidance(cast, client_for):
-    html = get(client_for(cast["nobody"]), reverse("plans:my_work"), 8)
+    html = get(client_for(cast["nobody"]), reverse("plans:my_work"), MY_WORK)
     assert "chưa thuộc đơn vị nào" in html
 
 
 def test_unit_pages(seed_plan, cast, org_units, client_for):
     coordinator = client_for(cast["coordinator"])
-    html = get(coordinator, reverse("orgs:list"), 8)
+    html = get(coordinator, reverse("orgs:list"), UNIT_LIST)
     assert "Xã, phường" in html and "Phòng, ban, ngành" in html and "UBND xã Phước Chỉ" in html
-    html = get(coordinator, reverse("orgs:detail", args=[org_units["trang-bang-vp"].pk]), 10)
+    html = get(coordinator, reverse("orgs:detail", args=[org_units["trang-bang-vp"].pk]), UNIT_PAGE)
     # The Văn phòng leads II.2–II.5 and II.1 (as a department); supports II.6.
     assert html.count('<tr class="assignment">') == 6
 
@@ -138,9 +155,9 @@ def test_query_counts_do_not_grow_with_assignments(seed_plan, cast, client_for, 
     draft.source.sha256 = "f" * 64
     plan_import(draft=draft)
     client = client_for(cast["coordinator"])
-    get(client, reverse("plans:list"), 8)
-    get(client, reverse("orgs:detail", args=[org_units["trang-bang-vp"].pk]), 10)
-    get(client_for(cast["ward"]), reverse("plans:my_work"), 10)
+    get(client, reverse("plans:list"), PLAN_LIST)
+    get(client, reverse("orgs:detail", args=[org_units["trang-bang-vp"].pk]), UNIT_PAGE)
+    get(client_for(cast["ward"]), reverse("plans:my_work"), MY_WORK)
 
 
 def test_english_is_available(seed_plan, cast, client_for):

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("da-doc/", views.mark_all_read, name="mark_all_read"),
+]
