@@ -162,12 +162,32 @@ TASKS = {
 
 # Evidence uploads: never held whole in memory; size limits per kind (bytes).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "kehoach.reporting.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 EVIDENCE_MAX_DOCUMENT_BYTES = int(env("EVIDENCE_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024)))
 EVIDENCE_MAX_IMAGE_BYTES = int(env("EVIDENCE_MAX_IMAGE_BYTES", str(20 * 1024 * 1024)))
 EVIDENCE_MAX_VIDEO_BYTES = int(env("EVIDENCE_MAX_VIDEO_BYTES", str(500 * 1024 * 1024)))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "kehoach@localhost")
+
+# Monitoring (đôn đốc, kiểm tra): site defaults that a plan's own monitoring settings override.
+MONITORING_AT_RISK_DAYS = int(env("AT_RISK_DAYS", "14"))
+MONITORING_STALE_DIFFICULTY_DAYS = int(env("STALE_DIFFICULTY_DAYS", "7"))
+# Links in e-mails point here.
+MONITORING_SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Reminder channels (dotted paths); a Zalo OA or SMS channel plugs in here, nothing else changes.
+REMINDER_CHANNELS = [
+    c.strip()
+    for c in env(
+        "REMINDER_CHANNELS",
+        "kehoach.monitoring.channels.InAppChannel,kehoach.monitoring.channels.EmailChannel",
+    ).split(",")
+    if c.strip()
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -176,6 +196,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # The importer refuses larger documents before parsing them.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# A document under review (plans.ImportSession) is kept this long, then expires.
+IMPORT_SESSION_HOURS = int(env("IMPORT_SESSION_HOURS", "72"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -184,3 +206,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Engagement: public questions before dialogue conferences. Rate limits per sender address and
+# per contact (phone or e-mail) in a window, counted in Django's cache (ENGAGEMENT_CACHE names
+# an alias of CACHES; the default local-memory cache is per process: use a shared one, e.g.
+# Redis, when running several). ENGAGEMENT_CLIENT_IP_HEADER: a META key a trusted proxy sets
+# (e.g. HTTP_X_REAL_IP); empty = REMOTE_ADDR.
+ENGAGEMENT_CACHE = env("ENGAGEMENT_CACHE", "default")
+ENGAGEMENT_QUESTIONS_PER_ADDRESS = int(env("ENGAGEMENT_QUESTIONS_PER_ADDRESS", "5"))
+ENGAGEMENT_QUESTIONS_PER_CONTACT = int(env("ENGAGEMENT_QUESTIONS_PER_CONTACT", "3"))
+ENGAGEMENT_RATE_WINDOW_SECONDS = int(env("ENGAGEMENT_RATE_WINDOW_SECONDS", "3600"))
+ENGAGEMENT_CLIENT_IP_HEADER = env("ENGAGEMENT_CLIENT_IP_HEADER", "")

@@ -117,7 +117,8 @@ class ActivityReport(TimeStamped):
 
     @property
     def people_reached(self) -> int:
-        return self.officials_reached + self.public_reached
+        """Officials plus citizens informed; the attendance list counts when no number is given."""
+        return (self.officials_reached + self.public_reached) or self.attendance_count
 
 
 class ReportTransition(models.Model):

@@ -149,6 +149,10 @@ def report_detail(request, report_id: int):
 @require_POST
 def evidence_add(request, report_id: int, kind: str):
     report = access.get_report_for_user(request.user, report_id, write=True)
+    request.FILES  # noqa: B018 — parse the body now, so the upload handler's verdict is known
+    if getattr(request, "upload_too_large", False):
+        messages.error(request, _("Tệp quá lớn: vượt giới hạn dung lượng cho phép."))
+        return redirect("reporting:report", report.pk)
     try:
         if kind == EvidenceKind.FILE:
             form = forms.FileEvidenceForm(request.POST, request.FILES)

@@ -304,3 +304,12 @@ def test_checklist_marks_what_the_evidence_covers(seed_plan, cast, client_for, m
     )
     assert html.count('class="ok"') == 2  # the dates and the photo
     assert html.count('class="missing"') == 6
+
+
+def test_huge_upload_is_not_kept_and_gets_a_message(ward_report, ward, settings, media_root):
+    settings.EVIDENCE_MAX_DOCUMENT_BYTES = settings.EVIDENCE_MAX_IMAGE_BYTES = 10_000
+    settings.EVIDENCE_MAX_VIDEO_BYTES = settings.IMPORT_MAX_BYTES = 10_000
+    before = stored_files(media_root)
+    html = upload(ward, ward_report, "huge.jpg", make_jpeg() + bytes(50_000))
+    assert "Tệp quá lớn" in html
+    assert stored_files(media_root) == before
