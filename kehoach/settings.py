@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kehoach.plans",
     "kehoach.reporting",
     "kehoach.notifications",
+    "kehoach.ops",
 ]
 
 MIDDLEWARE = [
