@@ -16,8 +16,10 @@ PASSWORD = "test-pass-123"  # noqa: S105 — test users only
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fast_hasher(request, settings):
+    """Argon2 is slow on purpose; tests hash with MD5 unless they test hashing itself."""
+    if "real_hasher" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

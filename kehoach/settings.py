@@ -118,10 +118,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kehoach.orgs.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "kehoach.orgs.passwords.MinimumLengthValidator"},
+    {"NAME": "kehoach.orgs.passwords.CommonPasswordValidator"},
+    {"NAME": "kehoach.orgs.passwords.NumericPasswordValidator"},
+]
+# Argon2 first (argon2-cffi); the others only to upgrade older hashes on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 
 # Language: Vietnamese is the source wording; English is the second language.
