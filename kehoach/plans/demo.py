@@ -117,6 +117,15 @@ def load_demo() -> list[str]:
     from kehoach.reporting.demo import load_demo_reports
 
     lines.extend(load_demo_reports(plan))
+    from kehoach.engagement.demo import load_demo_engagement
+
+    lines.extend(load_demo_engagement(plan))
+    from kehoach.budgets.demo import load_demo_budgets
+
+    lines.extend(load_demo_budgets(plan))
+    from kehoach.monitoring.demo import load_demo_monitoring
+
+    lines.extend(load_demo_monitoring(plan))
 
     lines.append("")
     lines.append("Tài khoản minh họa (DEMO) — mật khẩu chung: " + DEMO_PASSWORD)
@@ -124,4 +133,9 @@ def load_demo() -> list[str]:
         lines.append(f"  {account.username:<15} {account.what}")
     lines.append("")
     lines.append("Mở http://127.0.0.1:8000 và đăng nhập bằng một tài khoản ở trên.")
+    lines.append(
+        "Điều phối, lãnh đạo, tài chính và quản trị phải cài xác thực hai lớp ở lần đăng nhập đầu"
+        " (quét mã QR bằng ứng dụng xác thực trên điện thoại)."
+    )
+    lines.append("Thử nhanh không cần điện thoại: KEHOACH_REQUIRE_2FA=0 make run")
     return lines

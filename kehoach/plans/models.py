@@ -262,3 +262,49 @@ class UnresolvedMention(TimeStamped):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ImportSession(TimeStamped):
+    """A document under review before it becomes a plan (issue 3's review screen).
+
+    Holds the importer's draft (``kehoach.plan/1`` JSON, with the reviewer's edits), the text the
+    importer read, and the reviewer's unit choices. Never rows of :class:`Plan`: leaving the
+    screen commits nothing, and an old session simply expires.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    filename = models.CharField(_("tệp nguồn"), max_length=255)
+    source_format = models.CharField(_("định dạng nguồn"), max_length=8)
+    sha256 = models.CharField(_("SHA-256 của tệp nguồn"), max_length=64)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    draft = models.JSONField(_("bản nháp kế hoạch"))
+    source_text = models.TextField(_("nội dung trích từ văn bản"), blank=True)
+    issuer_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    #: match key of a mention → {"text": as written, "units": [unit ids]}; [] = no specific unit
+    unit_choices = models.JSONField(_("đơn vị do người rà soát chọn"), default=dict, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+
+    class Meta:
+        verbose_name = _("phiên nhập kế hoạch")
+        verbose_name_plural = _("phiên nhập kế hoạch")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "sha256"], name="importsession_one_per_document"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
