@@ -1,0 +1,1 @@
+"""Engagement pages: the public ones (no login) and the officers' ones, by page area."""
