@@ -22,3 +22,28 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that goes away mid-request gives a clear page, not a traceback.
+
+    Every write runs in one transaction, so the failed action left nothing half-saved; the page
+    says so and asks the user to try again (status 503, so scripts and monitors see it too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DatabaseError, IntegrityError
+        from django.shortcuts import render
+
+        if isinstance(exception, DatabaseError) and not isinstance(exception, IntegrityError):
+            import logging
+
+            logging.getLogger("kehoach").error("database unavailable: %s", exception)
+            return render(request, "503.html", status=503)
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -18,6 +19,10 @@ class TimeStamped(models.Model):
         abstract = True
 
 
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 class User(AbstractUser):
     """A person who signs in. Their units and roles are :class:`Membership` rows."""
 
@@ -27,6 +32,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Tạo bởi lệnh demo; không dùng cho dữ liệu thật."),
     )
+    #: Part of the session hash: a new stamp ends every session of the user ("đăng xuất mọi nơi",
+    #: deactivation, invitation accepted).
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -34,6 +42,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
+
+    def _get_session_auth_hash(self, secret=None):
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "kehoach.orgs.User.session_auth_hash",
+            self.password + self.security_stamp,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class OrgUnitKind(models.TextChoices):

@@ -17,11 +17,14 @@ class MinimumLengthValidator(base.MinimumLengthValidator):
         super().__init__(min_length=min_length)
 
     def get_error_message(self):
-        return ngettext(
-            "Mật khẩu quá ngắn: cần ít nhất %d ký tự.",
-            "Mật khẩu quá ngắn: cần ít nhất %d ký tự.",
-            self.min_length,
-        ) % self.min_length
+        return (
+            ngettext(
+                "Mật khẩu quá ngắn: cần ít nhất %d ký tự.",
+                "Mật khẩu quá ngắn: cần ít nhất %d ký tự.",
+                self.min_length,
+            )
+            % self.min_length
+        )
 
     def get_help_text(self):
         return ngettext(

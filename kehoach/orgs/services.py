@@ -96,3 +96,76 @@ def membership_grant(*, user: User, unit: OrgUnit, role: str) -> Membership:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+# --- accounts and sessions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User) -> User:
+    """End every session of the user, on every device (the session hash includes the stamp)."""
+    from .models import new_security_stamp
+
+    user.security_stamp = new_security_stamp()
+    user.save(update_fields=["security_stamp"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Deactivate an account: it can no longer sign in and its open sessions end now."""
+    from .models import new_security_stamp
+
+    user.is_active = False
+    user.security_stamp = new_security_stamp()
+    user.save(update_fields=["is_active", "security_stamp"])
+    return user
+
+
+INVITE_SALT = "kehoach.orgs.invite"
+
+
+@transaction.atomic
+def user_invite(
+    *, username: str, full_name: str, email: str, unit: OrgUnit, role: str, invited_by: User
+) -> tuple[User, str]:
+    """Create an inactive account with its membership and return (user, token) for the e-mail.
+
+    The token is signed, names the account and its security stamp, and expires after
+    ``settings.INVITE_DAYS``; accepting it (setting a password) activates the account.
+    """
+    from django.core import signing
+
+    user = User(username=username, full_name=full_name, email=email, is_active=False)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    membership_grant(user=user, unit=unit, role=role)
+    token = signing.dumps({"u": user.pk, "s": user.security_stamp}, salt=INVITE_SALT)
+    return user, token
+
+
+def invite_user_for(token: str) -> User | None:
+    """The inactive account a valid, unexpired, unused invitation token names, else None."""
+    from django.conf import settings
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=settings.INVITE_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), is_active=False).first()
+    if user is None or user.security_stamp != data.get("s"):
+        return None
+    return user
+
+
+@transaction.atomic
+def invite_accept(*, user: User, password: str) -> User:
+    from .models import new_security_stamp
+
+    user.set_password(password)
+    user.is_active = True
+    user.security_stamp = new_security_stamp()  # the link works once
+    user.save(update_fields=["password", "is_active", "security_stamp"])
+    return user
