@@ -7,6 +7,7 @@ the three ways to run it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -61,11 +62,22 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "kehoach.orgs",
     "kehoach.plans",
     "kehoach.reporting",
     "kehoach.notifications",
     "kehoach.ops",
+    "kehoach.audit",
+    "kehoach.monitoring",
+    "kehoach.engagement",
+    "kehoach.budgets",
+    "kehoach.documents",
 ]
 
 MIDDLEWARE = [
@@ -76,9 +88,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kehoach.orgs.twofactor.Require2FAMiddleware",
+    "kehoach.audit.middleware.AuditlogMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kehoach.lib.middleware.DatabaseUnavailableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kehoach.urls"
@@ -114,6 +133,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes counts failures per account and per address and refuses locked ones.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -178,6 +202,9 @@ EVIDENCE_MAX_DOCUMENT_BYTES = int(env("EVIDENCE_MAX_DOCUMENT_BYTES", str(20 * 10
 EVIDENCE_MAX_IMAGE_BYTES = int(env("EVIDENCE_MAX_IMAGE_BYTES", str(20 * 1024 * 1024)))
 EVIDENCE_MAX_VIDEO_BYTES = int(env("EVIDENCE_MAX_VIDEO_BYTES", str(500 * 1024 * 1024)))
 
+# Budgets: the largest amount of money one input may hold (đồng), KEHOACH_BUDGET_MAX_DONG.
+BUDGET_MAX_DONG = int(env("BUDGET_MAX_DONG", str(1_000_000_000_000)))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "kehoach@localhost")
 
@@ -196,10 +223,55 @@ REMINDER_CHANNELS = [
     if c.strip()
 ]
 
+# The header a trusted reverse proxy sets with the client's address (e.g. HTTP_X_REAL_IP); empty
+# means REMOTE_ADDR, so no client can write a false address into the audit trail.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", "")
+
+# Accounts and sessions (docs/security.md).
+REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "kehoach"
+INVITE_DAYS = int(env("INVITE_DAYS", "3"))
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # each one locks on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# HTTPS deployments (KEHOACH_HTTPS=1): secure cookies, HSTS, redirects. `check --deploy` is clean.
+HTTPS = env_bool("HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    if env("PROXY_SSL_HEADER"):
+        SECURE_PROXY_SSL_HEADER = (env("PROXY_SSL_HEADER"), "https")
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: nothing inline, nothing from elsewhere (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # The importer refuses larger documents before parsing them.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -218,7 +290,7 @@ LOGGING = {
 # per contact (phone or e-mail) in a window, counted in Django's cache (ENGAGEMENT_CACHE names
 # an alias of CACHES; the default local-memory cache is per process: use a shared one, e.g.
 # Redis, when running several). ENGAGEMENT_CLIENT_IP_HEADER: a META key a trusted proxy sets
-# (e.g. HTTP_X_REAL_IP); empty = REMOTE_ADDR.
+# (e.g. HTTP_X_REAL_IP); empty = REMOTE_ADDR. A limit of 0 switches that limit off.
 ENGAGEMENT_CACHE = env("ENGAGEMENT_CACHE", "default")
 ENGAGEMENT_QUESTIONS_PER_ADDRESS = int(env("ENGAGEMENT_QUESTIONS_PER_ADDRESS", "5"))
 ENGAGEMENT_QUESTIONS_PER_CONTACT = int(env("ENGAGEMENT_QUESTIONS_PER_CONTACT", "3"))

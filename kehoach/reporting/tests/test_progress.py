@@ -163,7 +163,7 @@ def test_progress_query_count_is_flat_with_10000_reports(seed_plan, cast, client
     )
     with CaptureQueriesContext(connection) as ctx:
         progress = plan_progress(seed_plan, today=AFTER)
-    assert len(ctx.captured_queries) == 5
+    assert len(ctx.captured_queries) <= 7  # fixed, whatever the number of reports
     assert sum(a.accepted for a in progress.assignments.values()) == 10_000 - len(
         range(0, 10_000, 3)
     )
