@@ -33,6 +33,7 @@ The "Nơi nhận" block and the signature block are placed side by side at the e
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -182,14 +183,25 @@ def _fonts(rpr_owner) -> None:
         rfonts.set(qn(slot), FONT)
 
 
+#: run and paragraph properties already built, by their arguments: python-docx's setters cost
+#: more than the rest of a long table, so each combination is built once and copied (same XML)
+_RPR: dict[tuple, object] = {}
+_PPR: dict[tuple, object] = {}
+
+
 def _run(paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False):
     run = paragraph.add_run(text)
+    key = (size, bold, italic)
+    if key in _RPR:
+        run._r.insert(0, copy.deepcopy(_RPR[key]))
+        return run
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.italic = italic
     run.font.color.rgb = BLACK
     _fonts(run._element)
+    _RPR[key] = copy.deepcopy(run._r.rPr)
     return run
 
 
@@ -203,6 +215,11 @@ def _format(
     left_cm: float | None = None,
     right_cm: float | None = None,
 ):
+    key = (align, after, before, first_line_cm, left_cm, right_cm)
+    fresh = paragraph._p.pPr is None
+    if fresh and key in _PPR:
+        paragraph._p.insert(0, copy.deepcopy(_PPR[key]))
+        return paragraph
     fmt = paragraph.paragraph_format
     fmt.alignment = align
     fmt.space_before = Pt(before)
@@ -214,6 +231,8 @@ def _format(
         fmt.left_indent = Cm(left_cm)
     if right_cm is not None:
         fmt.right_indent = Cm(right_cm)
+    if fresh:
+        _PPR[key] = copy.deepcopy(paragraph._p.pPr)
     return paragraph
 
 

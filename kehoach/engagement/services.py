@@ -178,7 +178,7 @@ def conference_update(
     fields: list[ProcedureField],
     document=None,
 ) -> Conference:
-    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    conference = Conference.objects.select_for_update(of=("self",)).get(pk=conference.pk)
     if conference.status not in (ConferenceStatus.DRAFT, ConferenceStatus.PUBLISHED):
         raise ValidationError(
             _("Hội nghị đã tổ chức hoặc đã hủy nên không sửa được."), code="locked"
@@ -199,7 +199,7 @@ def _check_conference(conference: Conference, fields: list[ProcedureField]) -> N
 def _conference_step(conference: Conference, action: str) -> tuple[Conference, bool]:
     rule = CONFERENCE_TRANSITIONS[action]
     conference = (
-        Conference.objects.select_for_update()
+        Conference.objects.select_for_update(of=("self",))
         .select_related("assignment__task__plan", "assignment__unit")
         .get(pk=conference.pk)
     )
@@ -478,7 +478,7 @@ def question_submit(
 
 def _locked_question(question: Question) -> Question:
     return (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related("conference__assignment__task__plan", "field")
         .get(pk=question.pk)
     )
@@ -629,7 +629,7 @@ PUBLIC_SETTING_FIELDS = (
 
 @transaction.atomic
 def public_settings_save(*, plan: Plan, user, data: dict[str, Any]) -> PublicSettings:
-    public, _created = PublicSettings.objects.select_for_update().get_or_create(plan=plan)
+    public, _created = PublicSettings.objects.select_for_update(of=("self",)).get_or_create(plan=plan)
     for name in PUBLIC_SETTING_FIELDS:
         if name in data:
             value = data[name]
@@ -657,7 +657,7 @@ def indicator_value_save(
 ) -> tuple[IndicatorValue, bool]:
     """Enter (or correct) one figure; returns (row, created)."""
     row = (
-        IndicatorValue.objects.select_for_update()
+        IndicatorValue.objects.select_for_update(of=("self",))
         .filter(kind=kind, unit=unit, year=year, period=period)
         .first()
     )
@@ -699,7 +699,7 @@ def portal_stats_import(*, rows: list[dict[str, Any]], user) -> ImportOutcome:
     created = updated = 0
     for row in rows:
         key = {k: row[k] for k in ("portal", "unit", "year", "month")}
-        stat = PortalStat.objects.select_for_update().filter(**key).first()
+        stat = PortalStat.objects.select_for_update(of=("self",)).filter(**key).first()
         if stat is None:
             stat = PortalStat(**key)
             created += 1

@@ -77,7 +77,7 @@ def _notify_unit_later(unit_id: int, message: str, url: str) -> None:
 
 @transaction.atomic
 def monitoring_settings_update(*, plan: Plan, data: dict[str, Any]) -> PlanMonitoring:
-    settings = PlanMonitoring.objects.select_for_update().filter(plan=plan).first()
+    settings = PlanMonitoring.objects.select_for_update(of=("self",)).filter(plan=plan).first()
     settings = settings or PlanMonitoring(plan=plan)
     for name in ("at_risk_days", "stale_difficulty_days", "report_frequency", "report_due_day"):
         if name in data:
@@ -510,7 +510,7 @@ def inspection_create(
 @transaction.atomic
 def inspection_respond(*, inspection: Inspection, user, response: str) -> Inspection:
     inspection = (
-        Inspection.objects.select_for_update().select_related("plan", "unit").get(pk=inspection.pk)
+        Inspection.objects.select_for_update(of=("self",)).select_related("plan", "unit").get(pk=inspection.pk)
     )
     if inspection.status == InspectionStatus.CLOSED:
         raise ValidationError(_("Đợt kiểm tra đã kết thúc."), code="closed")
@@ -534,7 +534,7 @@ def inspection_respond(*, inspection: Inspection, user, response: str) -> Inspec
 
 @transaction.atomic
 def inspection_close(*, inspection: Inspection, user) -> Inspection:
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
     if inspection.status != InspectionStatus.CLOSED:
         inspection.status = InspectionStatus.CLOSED
         inspection.closed_at = timezone.now()
@@ -623,7 +623,7 @@ def difficulty_step(*, difficulty: Difficulty, user, action: str, text: str = ""
     """Take one step of ALLOWED_TRANSITIONS; a repeated step (double click) changes nothing."""
     rule = ALLOWED_TRANSITIONS[action]
     difficulty = (
-        Difficulty.objects.select_for_update()
+        Difficulty.objects.select_for_update(of=("self",))
         .select_related("task__plan", "unit")
         .get(pk=difficulty.pk)
     )

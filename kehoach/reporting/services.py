@@ -86,7 +86,7 @@ def _check_version(report: ActivityReport, version: int | None) -> None:
 def _locked(report: ActivityReport) -> ActivityReport:
     """Re-read the report inside the transaction, locking its row where the database can."""
     return (
-        ActivityReport.objects.select_for_update()
+        ActivityReport.objects.select_for_update(of=("self",))
         .select_related("assignment__task__plan")
         .get(pk=report.pk)
     )

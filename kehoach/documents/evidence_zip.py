@@ -1,0 +1,533 @@
+"""The evidence package (hồ sơ tài liệu kiểm chứng) as a ZIP, written in constant memory.
+
+One folder per task and unit ("II.1 Tuyên truyền …/UBND phường An Tịnh/"), each file of an
+accepted report under a safe, readable name (``reporting.files.safe_filename``: the date of the
+work and the file's own name). Beside them ``index.xlsx`` (every file, link and document with its
+report and reviewer) and ``manifest.json`` (each file's path, SHA-256, size, report, reviewer).
+
+Constant memory whatever the size: the database is read through a cursor in chunks, each file is
+copied from storage into its ZIP member a chunk at a time (its SHA-256 computed on the way and
+compared with the one recorded at upload), and the index and manifest rows are spooled to
+temporary files, not kept in lists. A file missing from storage is listed as missing, not fatal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.core.files.storage import Storage, default_storage
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehoach.plans.models import Plan
+from kehoach.reporting.files import safe_filename
+from kehoach.reporting.models import Evidence, EvidenceKind, ReportStatus
+
+from .queries import Scope
+from .xlsx import DATE, DATETIME, INT, LINK, WRAP, Column, Sheet
+from .xlsx_stream import SheetStream, assemble_xlsx
+
+CHUNK = 1024 * 1024
+#: for the manifest and the other deflated members: fast, most of the size is the files anyway
+COMPRESSLEVEL = 1
+ROWS = 2000
+TITLE_CHARS = 70
+#: already compressed: stored as they are (deflating them costs time and saves nothing)
+STORED_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".png", ".heic", ".heif", ".mp4", ".mov", ".pdf", ".docx", ".xlsx", ".zip"}
+)
+SCHEMA = "kehoach.evidence-package/1"
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class PackageStats:
+    files: int = 0
+    bytes: int = 0
+    missing: int = 0
+    mismatched: int = 0
+    links: int = 0
+    documents: int = 0
+
+
+class _SpooledInfos:
+    """zipfile's list of members, kept in a temporary file instead of in memory.
+
+    ``ZipFile`` keeps a ``ZipInfo`` per member until it writes the central directory at close:
+    about 0.6 KB per file, the only thing that would grow with the package. Members are written
+    one after another, so when a member is added the previous one is complete: it is pickled to
+    disk, and read back one by one when the central directory is written.
+    """
+
+    FIELDS = (
+        "date_time",
+        "compress_type",
+        "comment",
+        "extra",
+        "create_system",
+        "create_version",
+        "extract_version",
+        "reserved",
+        "flag_bits",
+        "volume",
+        "internal_attr",
+        "external_attr",
+        "header_offset",
+        "CRC",
+        "compress_size",
+        "file_size",
+    )
+
+    BATCH = 5000  # members pickled together: bounded memory, few pickle calls
+
+    def __init__(self):
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the ZipFile
+        self.count = 0
+        self.batch: list[tuple] = []
+        self.pending: zipfile.ZipInfo | None = None
+
+    def append(self, info: zipfile.ZipInfo) -> None:
+        if self.pending is not None:
+            self.batch.append(
+                (self.pending.filename, *map(self.pending.__getattribute__, self.FIELDS))
+            )
+            if len(self.batch) >= self.BATCH:
+                pickle.dump(self.batch, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+                self.batch = []
+        self.pending = info
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _restore(self, values: tuple) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(values[0], values[1])
+        for name, value in zip(self.FIELDS[1:], values[2:], strict=True):
+            setattr(info, name, value)
+        return info
+
+    def __iter__(self) -> Iterator[zipfile.ZipInfo]:
+        end = self.spool.tell()
+        self.spool.seek(0)
+        while self.spool.tell() < end:
+            for values in pickle.load(self.spool):  # noqa: S301 - our own spool
+                yield self._restore(values)
+        for values in self.batch:
+            yield self._restore(values)
+        if self.pending is not None:
+            yield self.pending
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class _Forgetful(dict):
+    """zipfile's name → member map, not kept (names here are unique by construction)."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+class StreamingZipFile(zipfile.ZipFile):
+    """A ``ZipFile`` for writing whose memory does not grow with the number of members."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filelist = _SpooledInfos()
+        self.NameToInfo = _Forgetful()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if isinstance(self.filelist, _SpooledInfos):
+                self.filelist.close()
+
+
+def compress_type(name: str) -> int:
+    dot = name.rfind(".")
+    extension = name[dot:].lower() if dot >= 0 else ""
+    return zipfile.ZIP_STORED if extension in STORED_EXTENSIONS else zipfile.ZIP_DEFLATED
+
+
+def package_evidence(plan: Plan, unit_ids: Scope = None) -> QuerySet:
+    """The evidence of the accepted reports, in package order (task, unit, date)."""
+    qs = Evidence.objects.filter(
+        report__assignment__task__plan=plan, report__status=ReportStatus.ACCEPTED
+    )
+    if unit_ids is not None:
+        qs = qs.filter(report__assignment__unit_id__in=list(unit_ids))
+    return qs.order_by(
+        "report__assignment__task__position",
+        "report__assignment__unit__name",
+        "report__assignment__unit_id",
+        "report__started_on",
+        "report_id",
+        "id",
+    )
+
+
+FIELDS = (
+    "id",
+    "kind",
+    "file",
+    "safe_name",
+    "original_name",
+    "mime",
+    "size",
+    "sha256",
+    "url",
+    "doc_number",
+    "doc_date",
+    "doc_issuer",
+    "report_id",
+    "report__started_on",
+    "report__ended_on",
+    "report__decided_at",
+    "report__decided_by__username",
+    "report__decided_by__full_name",
+    "report__assignment__task__code",
+    "report__assignment__task__title",
+    "report__assignment__unit_id",
+    "report__assignment__unit__name",
+)
+
+
+def _short(title: str, limit: int = TITLE_CHARS) -> str:
+    """The title's words that fit in ``limit`` characters (never a word cut in half)."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[: limit + 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") or title[:limit]
+
+
+def _folder(row: dict) -> str:
+    title = _short(row["report__assignment__task__title"])
+    task = safe_filename(
+        f"{row['report__assignment__task__code']} {title}", default_stem="noi-dung"
+    )
+    unit = safe_filename(row["report__assignment__unit__name"], default_stem="don-vi")
+    return f"{task}/{unit}"
+
+
+class _Folders:
+    """Folder names by (task, unit), made once each: as many as the plan has assignments."""
+
+    def __init__(self):
+        self.names: dict[tuple[str, int], str] = {}
+
+    def __call__(self, row: dict) -> str:
+        key = (row["report__assignment__task__code"], row["report__assignment__unit_id"])
+        name = self.names.get(key)
+        if name is None:
+            name = self.names[key] = _folder(row)
+        return name
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """``name``, or "name (2).ext" … when the folder has it already (case-insensitively)."""
+    if name.casefold() not in used:
+        used.add(name.casefold())
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        stem, extension = name, ""
+    n = 2
+    while True:
+        candidate = f"{stem} ({n})" + (f".{extension}" if extension else "")
+        if candidate.casefold() not in used:
+            used.add(candidate.casefold())
+            return candidate
+        n += 1
+
+
+def _iso(value, tz=None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(tz or timezone.get_current_timezone()).isoformat("T", "seconds")
+    return value.isoformat()
+
+
+def _person(row: dict, prefix: str) -> str:
+    return row[f"{prefix}__full_name"] or row[f"{prefix}__username"] or ""
+
+
+def _common(row: dict, tz) -> dict:
+    return {
+        "evidence_id": row["id"],
+        "task": row["report__assignment__task__code"],
+        "unit": row["report__assignment__unit__name"],
+        "report_id": row["report_id"],
+        "report_date": _iso(row["report__ended_on"] or row["report__started_on"]),
+        "report_status": ReportStatus.ACCEPTED.value,
+        "reviewer": _person(row, "report__decided_by"),
+        "reviewed_at": _iso(row["report__decided_at"], tz),
+    }
+
+
+#: a stored, already sanitised name that may go into a path as it is: only what
+#: ``safe_filename`` keeps (letters, digits, spaces, "-_.()"), no "..", not too long
+_PLAIN_NAME = re.compile(r"^(?!.*\.\.)[\w .()-]{1,120}$")
+#: a storage name as ``Evidence.file`` gets it (``evidence/ab/<hex>.jpg``)
+_STORAGE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
+
+
+def _member_name(day: dt.date, stored: str, original: str) -> str:
+    name = f"{day:%Y-%m-%d} {stored}"
+    if stored and _PLAIN_NAME.match(name):
+        return name
+    return safe_filename(f"{day:%Y-%m-%d} {stored or original}")
+
+
+def _opener(storage: Storage):
+    """``open(name)`` for the evidence files: straight from disk on a local storage (the names
+    are ours, checked by a pattern), through the storage API otherwise."""
+    location = getattr(storage, "location", None)
+    if location and hasattr(storage, "path"):
+        base = os.path.abspath(location)
+
+        def local(name: str):
+            if not _STORAGE_NAME.match(name) or ".." in name:
+                return storage.open(name, "rb")  # Django's own checks decide
+            return open(os.path.join(base, name), "rb")  # noqa: SIM115 - closed by the caller
+
+        return local
+    return lambda name: storage.open(name, "rb")
+
+
+def _zip_date(day: dt.date | None) -> tuple[int, int, int, int, int, int]:
+    day = day or dt.date(1980, 1, 1)
+    return (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+
+
+def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source) -> tuple[str, int]:
+    """Copy ``source`` into the member ``info`` chunk by chunk; its SHA-256 and size."""
+    digest, size = hashlib.sha256(), 0
+    with zf.open(info, "w", force_zip64=info.file_size >= zipfile.ZIP64_LIMIT) as member:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            member.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _index_sheets() -> tuple[Sheet, Sheet]:
+    """The two sheets of ``index.xlsx``; their rows are added as the package is written."""
+    files = Sheet(
+        _("Tệp"),
+        [
+            Column(_("STT"), 7, INT),
+            Column(_("Đường dẫn trong gói"), 60, WRAP),
+            Column(_("Mục"), 7),
+            Column(_("Cơ quan, đơn vị"), 30),
+            Column(_("Mã báo cáo"), 10, INT),
+            Column(_("Ngày thực hiện"), 12, DATE),
+            Column(_("Người duyệt"), 20),
+            Column(_("Duyệt lúc"), 16, DATETIME),
+            Column(_("Tên tệp khi tải lên"), 30),
+            Column(_("Dung lượng (byte)"), 13, INT),
+            Column(_("SHA-256"), 66),
+            Column(_("So với khi tải lên"), 16),
+        ],
+    )
+    links = Sheet(
+        _("Liên kết, văn bản"),
+        [
+            Column(_("STT"), 7, INT),
+            Column(_("Mục"), 7),
+            Column(_("Cơ quan, đơn vị"), 30),
+            Column(_("Mã báo cáo"), 10, INT),
+            Column(_("Ngày thực hiện"), 12, DATE),
+            Column(_("Loại"), 16),
+            Column(_("Đường liên kết, văn bản"), 60, LINK),
+            Column(_("Người duyệt"), 20),
+        ],
+    )
+    return files, links
+
+
+def write_package(
+    target,
+    plan: Plan,
+    *,
+    unit_ids: Scope = None,
+    unit_name: str = "",
+    storage: Storage | None = None,
+    progress: Progress | None = None,
+) -> PackageStats:
+    """Write the package to ``target`` (a binary file object, ideally seekable).
+
+    One pass over the database: each file goes into the ZIP, its index row into the index's
+    sheet XML (a temporary file) and its manifest entry into a spool (another one); the index
+    and the manifest are added at the end.
+    """
+    storage = storage or default_storage
+    stats = PackageStats()
+    evidence = package_evidence(plan, unit_ids)
+    total = evidence.filter(kind=EvidenceKind.FILE).count()
+    folder, used = None, set()
+    folders, tz = _Folders(), timezone.get_current_timezone()
+    open_file = _opener(storage)
+    matched, unmatched, gone = _("Khớp"), _("Không khớp"), _("Thiếu tệp trong kho lưu trữ")
+    link_label, document_label = _("Đường liên kết"), _("Văn bản")
+    files_sheet, links_sheet = _index_sheets()
+    with (
+        StreamingZipFile(target, "w", allowZip64=True, compresslevel=COMPRESSLEVEL) as zf,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as files_spool,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as links_spool,
+        tempfile.TemporaryFile() as files_xml,
+        tempfile.TemporaryFile() as links_xml,
+    ):
+        files_index = SheetStream(files_xml, files_sheet)
+        links_index = SheetStream(links_xml, links_sheet)
+        for row in evidence.values(*FIELDS).iterator(chunk_size=ROWS):
+            common = _common(row, tz)
+            day = row["report__ended_on"] or row["report__started_on"]
+            reviewer = common["reviewer"]
+            if row["kind"] != EvidenceKind.FILE:
+                if row["kind"] == EvidenceKind.LINK:
+                    stats.links += 1
+                    entry = {"type": "link", "url": row["url"], **common}
+                    label, what = link_label, row["url"]
+                else:
+                    stats.documents += 1
+                    date = f"ngày {row['doc_date']:%d/%m/%Y}" if row["doc_date"] else ""
+                    what = " ".join(p for p in (row["doc_number"], date, row["doc_issuer"]) if p)
+                    entry = {"type": "document", "document": what, **common}
+                    label = document_label
+                links_spool.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                links_index.append(
+                    [
+                        stats.links + stats.documents,
+                        common["task"],
+                        common["unit"],
+                        row["report_id"],
+                        day,
+                        label,
+                        what,
+                        reviewer,
+                    ]
+                )
+                continue
+            here = folders(row)
+            if here != folder:
+                folder, used = here, set()
+            name = _unique(_member_name(day, row["safe_name"], row["original_name"]), used)
+            path = f"{folder}/{name}"
+            entry = {
+                "type": "file",
+                "path": path,
+                "sha256": None,
+                "size": None,
+                "sha256_at_upload": row["sha256"],
+                "matches_upload": False,
+                "missing": False,
+                "original_name": row["original_name"],
+                "mime": row["mime"],
+                **common,
+            }
+            info = zipfile.ZipInfo(path, date_time=_zip_date(day))
+            info.compress_type = compress_type(name)
+            info.file_size = row["size"] or 0
+            try:
+                source = open_file(row["file"])
+            except (FileNotFoundError, OSError):
+                entry["missing"] = True
+                stats.missing += 1
+                state = gone
+            else:
+                with source:
+                    sha, size = _copy_member(zf, info, source)
+                entry.update(sha256=sha, size=size, matches_upload=sha == row["sha256"])
+                stats.files += 1
+                stats.bytes += size
+                if sha != row["sha256"]:
+                    stats.mismatched += 1
+                state = matched if sha == row["sha256"] else unmatched
+            files_spool.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            files_index.append(
+                [
+                    stats.files + stats.missing,
+                    path,
+                    common["task"],
+                    common["unit"],
+                    row["report_id"],
+                    day,
+                    reviewer,
+                    row["report__decided_at"],
+                    row["original_name"],
+                    entry["size"],
+                    entry["sha256"],
+                    state,
+                ]
+            )
+            if progress is not None:
+                progress(stats.files + stats.missing, total)
+
+        parts = [
+            (files_sheet.title, files_xml, files_index.close()),
+            (links_sheet.title, links_xml, links_index.close()),
+        ]
+        with tempfile.TemporaryFile() as index:
+            assemble_xlsx(index, parts)
+            info = zipfile.ZipInfo("index.xlsx", date_time=_zip_date(timezone.localdate()))
+            info.compress_type = zipfile.ZIP_STORED
+            info.file_size = index.seek(0, os.SEEK_END)
+            index.seek(0)
+            _copy_member(zf, info, index)
+
+        info = zipfile.ZipInfo("manifest.json", date_time=_zip_date(timezone.localdate()))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as member:
+            head = {
+                "schema": SCHEMA,
+                "plan": {"id": plan.pk, "title": plan.title, "number": plan.number},
+                "unit": unit_name or None,
+                "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+                "counts": {
+                    "files": stats.files,
+                    "bytes": stats.bytes,
+                    "missing": stats.missing,
+                    "mismatched": stats.mismatched,
+                    "links": stats.links,
+                    "documents": stats.documents,
+                },
+            }
+            opening = json.dumps(head, ensure_ascii=False, indent=1)[:-2]  # without "\n}"
+            member.write(f'{opening},\n "files": [\n'.encode())
+            _write_array(member, files_spool)
+            member.write(b'\n ],\n "links": [\n')
+            _write_array(member, links_spool)
+            member.write(b"\n ]\n}\n")
+    return stats
+
+
+def _write_array(member, spool) -> None:
+    """The spooled entries (one JSON object a line) as the items of a JSON array, in big writes:
+    every write to a deflated member costs a compressor call."""
+    spool.seek(0)
+    chunk: list[str] = []
+    size, first = 0, True
+    for line in spool:
+        item = ("  " if first else ",\n  ") + line.rstrip("\n")
+        first = False
+        chunk.append(item)
+        size += len(item)
+        if size >= CHUNK:
+            member.write("".join(chunk).encode())
+            chunk, size = [], 0
+    if chunk:
+        member.write("".join(chunk).encode())
