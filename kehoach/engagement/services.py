@@ -629,7 +629,9 @@ PUBLIC_SETTING_FIELDS = (
 
 @transaction.atomic
 def public_settings_save(*, plan: Plan, user, data: dict[str, Any]) -> PublicSettings:
-    public, _created = PublicSettings.objects.select_for_update(of=("self",)).get_or_create(plan=plan)
+    public, _created = PublicSettings.objects.select_for_update(of=("self",)).get_or_create(
+        plan=plan
+    )
     for name in PUBLIC_SETTING_FIELDS:
         if name in data:
             value = data[name]

@@ -510,7 +510,9 @@ def inspection_create(
 @transaction.atomic
 def inspection_respond(*, inspection: Inspection, user, response: str) -> Inspection:
     inspection = (
-        Inspection.objects.select_for_update(of=("self",)).select_related("plan", "unit").get(pk=inspection.pk)
+        Inspection.objects.select_for_update(of=("self",))
+        .select_related("plan", "unit")
+        .get(pk=inspection.pk)
     )
     if inspection.status == InspectionStatus.CLOSED:
         raise ValidationError(_("Đợt kiểm tra đã kết thúc."), code="closed")

@@ -411,7 +411,9 @@ def session_unit_choices(session: ImportSession) -> dict[str, UnitChoice]:
 def import_session_commit(*, session: ImportSession, user) -> ImportOutcome:
     """“Tạo kế hoạch”: the whole plan in one transaction, then the review is over."""
     session = (
-        ImportSession.objects.select_for_update(of=("self",)).select_related("issuer_unit").get(pk=session.pk)
+        ImportSession.objects.select_for_update(of=("self",))
+        .select_related("issuer_unit")
+        .get(pk=session.pk)
     )
     if session.issuer_unit is None:
         raise ValidationError(_("Hãy chọn cơ quan ban hành kế hoạch."), code="issuer")
