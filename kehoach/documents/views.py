@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kehoach.lib.files import private_file_response
 from kehoach.orgs import access
 from kehoach.plans.progress import local_today
 
@@ -138,15 +139,12 @@ def document_download(request, document_id: int):
     if document.status != DocumentStatus.DONE or not document.file:
         raise Http404
     extension = "." + document.filename.rsplit(".", 1)[-1].lower()
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        document.file,
         filename=document.filename,
-        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+        content_type=CONTENT_TYPES.get(extension),
+        cache="private, no-store",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

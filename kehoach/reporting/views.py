@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from kehoach.lib.files import private_file_response
 from kehoach.orgs import access
 from kehoach.plans.models import Task
 from kehoach.plans.progress import local_today
@@ -227,18 +228,14 @@ def evidence_file(request, evidence_id: int, variant: str = "file"):
     download = request.GET.get("download") == "1" or not (
         evidence.is_image or evidence.is_pdf or evidence.is_video
     )
-    response = FileResponse(
-        field.open("rb"),
-        as_attachment=download,
-        filename=evidence.safe_name if variant == "file" else "thumbnail.jpg",
-        content_type="image/jpeg" if variant == "thumbnail" else evidence.mime,
+    thumbnail = variant == "thumbnail"
+    return private_file_response(
+        field,
+        filename="thumbnail.jpg" if thumbnail else evidence.safe_name,
+        content_type="image/jpeg" if thumbnail else evidence.mime,
+        inline=not download,
+        cache="private, max-age=3600",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    if not (evidence.is_pdf and variant == "file"):
-        # Chromium will not render a PDF in a sandboxed document; the others never need scripts.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 ACTIONS = {

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from kehoach.lib.files import private_file_response
 from kehoach.orgs import access
 from kehoach.reporting.files import FileLimits
 
@@ -362,14 +363,10 @@ def attachment_file(request, attachment_id: int):
     """Files are served only here, after the permission check (never from a public URL)."""
     attachment = access.get_budget_attachment_for_user(request.user, attachment_id)
     download = request.GET.get("download") == "1" or not (attachment.is_image or attachment.is_pdf)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=download,
+    return private_file_response(
+        attachment.file,
         filename=attachment.safe_name,
         content_type=attachment.mime,
+        inline=not download,
+        cache="private, max-age=3600",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    if not attachment.is_pdf:
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

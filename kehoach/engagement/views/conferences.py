@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kehoach.lib.files import private_file_response
 from kehoach.orgs import access
 
 from .. import forms, queries, services
@@ -215,15 +216,11 @@ def conference_document(request, conference_id: int):
     conference = access.get_conference_for_user(request.user, conference_id)
     if not conference.document:
         raise Http404
-    response = FileResponse(
-        conference.document.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        conference.document,
         filename=conference.document_name or "ke-hoach.pdf",
-        content_type=conference.document_mime or "application/octet-stream",
+        content_type=conference.document_mime,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
 
 
 # --- questions --------------------------------------------------------------------------------

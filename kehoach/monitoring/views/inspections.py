@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kehoach.lib.files import private_file_response
 from kehoach.orgs import access
 from kehoach.orgs.models import OrgUnit, unit_sort_key
 from kehoach.plans.progress import local_today
@@ -158,12 +159,6 @@ def inspection_file(request, attachment_id: int):
         ),
         pk=attachment_id,
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.safe_name,
-        content_type=attachment.mime,
+    return private_file_response(
+        attachment.file, filename=attachment.safe_name, content_type=attachment.mime
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
