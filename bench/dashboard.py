@@ -74,8 +74,13 @@ def build_dataset(*, rebuild: bool) -> int:
 
     call_command("migrate", verbosity=0)
     existing = Plan.objects.filter(number=f"1/{CODE}").first()
+    from kehoach.reporting.models import AssignmentTally
+    from kehoach.reporting.progress import refresh_plan_tallies
+
     reports = ActivityReport.objects.filter(assignment__task__plan=existing)
     if existing and not rebuild and reports.count() == REPORTS:
+        if not AssignmentTally.objects.filter(assignment__task__plan=existing).exists():
+            refresh_plan_tallies(existing)  # a dataset made before the tallies existed
         return existing.pk
     rng = random.Random(2023)  # noqa: S311 — a reproducible dataset, not security
     today = dt.date.today()  # noqa: DTZ011 — deadlines around the day the bench runs
@@ -185,6 +190,7 @@ def build_dataset(*, rebuild: bool) -> int:
             for d in rng.sample(options, k=rng.randint(1, len(options))):
                 links.append(through(activityreport_id=r.pk, deliverable_id=d.pk))
         through.objects.bulk_create(links, batch_size=5000)
+    refresh_plan_tallies(plan)  # bulk writes skip the signals that keep the tallies
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -299,7 +305,7 @@ def _second_factor(client, user) -> None:
 
 def measure(url: str, *, rebuild: bool, n: int) -> dict:
     setup_django(url)
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
 
     from kehoach.monitoring import queries
@@ -327,6 +333,25 @@ def measure(url: str, *, rebuild: bool, n: int) -> dict:
 
     with connection.execute_wrapper(capture):
         data = queries.dashboard(plan, user, today=local_today())
+    # What the stored tallies save each page (the aggregates over every report of the plan) and
+    # what they cost each change (one assignment's aggregates, run when one of its reports
+    # changes), timed on the same data.
+    from kehoach.plans.models import Assignment
+    from kehoach.reporting.progress import _aggregate, refresh_tallies
+
+    ids = list(Assignment.objects.filter(task__plan=plan).values_list("pk", flat=True))
+    aggregate_times = []
+    for _ in range(7):
+        start = time.perf_counter()
+        _aggregate(ids)
+        aggregate_times.append((time.perf_counter() - start) * 1000)
+    refresh_times = []
+    for assignment_id in random.Random(5).sample(ids, 40):
+        start = time.perf_counter()
+        with transaction.atomic():
+            refresh_tallies([assignment_id])
+        refresh_times.append((time.perf_counter() - start) * 1000)
+
     sql_times = []
     for i in range(n + 5):
         start = time.perf_counter()
@@ -371,6 +396,8 @@ def measure(url: str, *, rebuild: bool, n: int) -> dict:
         "build_s": round(built, 1),
         "ping": percentiles(ping),
         "sql": percentiles(sql_times),
+        "aggregate": percentiles(aggregate_times),
+        "refresh": percentiles(refresh_times),
         "data": percentiles(data_times),
         "dashboard": percentiles(dashboard),
         "charts": [percentiles(c) for c in charts],
@@ -397,6 +424,14 @@ def report(result: dict) -> None:
         ("chart: tasks (SVG)", "chart: months (SVG)"), result["charts"], strict=False
     ):
         print(f"{name:32}{c[0]:10.1f}{c[1]:10.1f}")
+    print(
+        f"{'  without tallies: aggregates':32}{result['aggregate'][0]:10.1f}"
+        f"{result['aggregate'][1]:10.1f}   (over every report, what each page would run)"
+    )
+    print(
+        f"{'  cost per report change':32}{result['refresh'][0]:10.1f}{result['refresh'][1]:10.1f}"
+        "   (one assignment's tally recomputed, in the change's transaction)"
+    )
     print(
         f"ratio dashboard / floor: p50 {dash[0] / floor[0]:.2f}×, p95 {dash[1] / floor[1]:.2f}×  "
         f"(targets: p95 < 150 ms: {'met' if dash[1] < 150 else 'NOT met'}; "

@@ -264,7 +264,7 @@ def dashboard(
     settings = monitoring_settings(plan)  # 1 query
     only_units = access.monitored_unit_ids(user, plan)
     full = only_units is None
-    progress = plan_progress(plan, today=today)  # 5 queries
+    progress = plan_progress(plan, today=today)  # 3 queries (stored tallies)
     if tasks is None:
         tasks = plan_task_list(plan)  # 1 query
     task_by_id = {t.pk: t for t in tasks}
@@ -470,7 +470,7 @@ def open_lead_items(
 ) -> list[LateItem]:
     """Lead assignments not complete: overdue or at risk (``late_only``), or all of them.
 
-    A bounded number of queries (assignment_progress's four, plus three) for any number of plans.
+    A bounded number of queries (assignment_progress's two, plus three) for any number of plans.
     """
     plans = (
         list(plans) if plans is not None else list(Plan.objects.filter(status=PlanStatus.ACTIVE))

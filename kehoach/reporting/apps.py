@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo kết quả và tài liệu kiểm chứng")
 
     def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the tally receivers
         from .channels import ensure_default_channels
 
         post_migrate.connect(ensure_default_channels, sender=self)

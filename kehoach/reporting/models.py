@@ -280,3 +280,33 @@ class AssignmentCompletion(TimeStamped):
     class Meta:
         verbose_name = _("xác nhận hoàn thành thủ công")
         verbose_name_plural = _("xác nhận hoàn thành thủ công")
+
+
+class AssignmentTally(models.Model):
+    """What the reports of one assignment add up to, kept current as they change.
+
+    Written only by ``reporting.progress.refresh_tallies`` (called from the signals in
+    ``reporting.signals`` whenever a report, its deliverables or a deliverable changes), read by
+    ``progress.assignment_progress``: the dashboard reads one row per assignment instead of
+    aggregating every report. An assignment without reports has no row (all zeros).
+    """
+
+    assignment = models.OneToOneField(
+        Assignment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="tally",
+        verbose_name=_("nhiệm vụ được giao"),
+    )
+    accepted = models.PositiveIntegerField(_("báo cáo đã duyệt"), default=0)
+    pending = models.PositiveIntegerField(_("báo cáo chờ duyệt"), default=0)
+    first_accepted_on = models.DateField(_("ngày của báo cáo duyệt đầu tiên"), null=True)
+    #: deliverable id (as text) → ISO date on which the accepted reports reached its target
+    met = models.JSONField(_("sản phẩm đã đạt"), default=dict)
+
+    class Meta:
+        verbose_name = _("tổng hợp tiến độ")
+        verbose_name_plural = _("tổng hợp tiến độ")
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.accepted}/{self.pending}"

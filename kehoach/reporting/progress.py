@@ -9,23 +9,26 @@
   tasks / all tasks (the figure the PAR Index scores).
 - "Đúng hạn" compares the completion date with the task's deadline (else the plan's).
 
-Everything is a handful of SQL aggregates whatever the number of reports: submitting a report
-requires evidence, so an accepted report always has some.
+Submitting a report requires evidence, so an accepted report always has some. The aggregates
+over the reports run when reports change, for the assignments they belong to, and are stored as
+``AssignmentTally`` rows: reading progress is two queries whatever the number of reports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count, F, Min, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from kehoach.plans.models import Assignment, AssignmentRole, Deliverable, Plan, Task
 from kehoach.plans.progress import OfficialStatus, official_status
 
-from .models import ActivityReport, ReportStatus
+from .models import ActivityReport, AssignmentTally, ReportStatus
 
 
 @dataclass
@@ -96,40 +99,33 @@ def _evidence_date():
     return Coalesce(F("activityreport__ended_on"), F("activityreport__started_on"))
 
 
-def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, AssignmentProgress]:
-    """Progress of each assignment in ``assignments``: five queries, six when a deliverable has a
+def _aggregate(ids: list[int]) -> dict[int, dict]:
+    """From the reports themselves: per assignment in ``ids`` (with any report), its accepted
+    and pending counts, the date of the first accepted report and, per deliverable, the evidence
+    date of the report that reached its target. Three queries, four when a deliverable has a
     target above one."""
-    rows = list(
-        assignments.values_list(
-            "id",
-            "task_id",
-            "unit_id",
-            "role",
-            "task__deadline_kind",
-            "task__deadline",
-            "task__plan__deadline",
-            "manual_completion__completed_on",
+    result: dict[int, dict] = {}
+    for row in (
+        ActivityReport.objects.filter(assignment_id__in=ids)
+        .values("assignment_id")
+        .annotate(
+            accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
+            pending=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
+            first_accepted=Min(
+                Coalesce("ended_on", "started_on"), filter=Q(status=ReportStatus.ACCEPTED)
+            ),
         )
-    )
-    if not rows:
-        return {}
-    ids = [r[0] for r in rows]
-    task_ids = {r[1] for r in rows}
-
-    deliverables: dict[int, list[int]] = defaultdict(list)
-    for d_id, task_id in Deliverable.objects.filter(task_id__in=task_ids).values_list(
-        "id", "task_id"
     ):
-        deliverables[task_id].append(d_id)
+        result[row["assignment_id"]] = {**row, "met": {}}
+    if not result:
+        return result
 
-    # (assignment, deliverable) → the evidence date of the report that reached the target.
     # Most deliverables have a target of one (or none): the first accepted report meets them, a
     # plain GROUP BY. Only targets above one need the N-th report in date order (a window).
     through = ActivityReport.deliverables.through
     accepted = through.objects.filter(
         activityreport__status=ReportStatus.ACCEPTED, activityreport__assignment_id__in=ids
     )
-    met: dict[int, dict[int, dt.date]] = defaultdict(dict)
     firsts = (
         accepted.filter(Q(deliverable__target__isnull=True) | Q(deliverable__target__lte=1))
         .values("activityreport__assignment_id", "deliverable_id")
@@ -137,8 +133,8 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
         .values_list("activityreport__assignment_id", "deliverable_id", "first")
     )
     for assignment_id, deliverable_id, first in firsts:
-        met[assignment_id][deliverable_id] = first
-    if Deliverable.objects.filter(task_id__in=task_ids, target__gt=1).exists():
+        result[assignment_id]["met"][deliverable_id] = first
+    if accepted.filter(deliverable__target__gt=1).exists():
         ranked = (
             accepted.filter(deliverable__target__gt=1)
             .annotate(
@@ -153,33 +149,102 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             .values_list("activityreport__assignment_id", "deliverable_id", "edate")
         )
         for assignment_id, deliverable_id, edate in ranked:
-            met[assignment_id][deliverable_id] = edate
+            result[assignment_id]["met"][deliverable_id] = edate
+    return result
 
-    counts = {
-        row["assignment_id"]: row
-        for row in ActivityReport.objects.filter(assignment_id__in=ids)
-        .values("assignment_id")
-        .annotate(
-            accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
-            pending=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
-            first_accepted=Min(
-                Coalesce("ended_on", "started_on"), filter=Q(status=ReportStatus.ACCEPTED)
-            ),
+
+def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> None:
+    """Recompute the stored tallies of these assignments from their reports.
+
+    Called inside the transaction that changed the reports (``reporting.signals``). The
+    assignments' rows are locked first, so two transactions changing reports of the same
+    assignment recompute one after the other and the second sees the first's reports. On the
+    way to a deletion (``create=False``) only existing tallies are updated: the assignment may
+    be going too, and a new row would then point at nothing.
+    """
+    ids = sorted(set(assignment_ids))
+    if not ids:
+        return
+    with transaction.atomic(savepoint=False):
+        ids = list(
+            Assignment.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
         )
-    }
+        if not ids:
+            return  # the assignments are being deleted: their tallies go with them
+        found = _aggregate(ids)
+        AssignmentTally.objects.filter(assignment_id__in=ids).exclude(
+            assignment_id__in=list(found)
+        ).delete()
+        existing = set(
+            AssignmentTally.objects.filter(assignment_id__in=list(found)).values_list(
+                "assignment_id", flat=True
+            )
+        )
+        changed, created = [], []
+        for assignment_id, row in found.items():
+            tally = AssignmentTally(
+                assignment_id=assignment_id,
+                accepted=row["accepted"],
+                pending=row["pending"],
+                first_accepted_on=row["first_accepted"],
+                met={str(d): day.isoformat() for d, day in row["met"].items()},
+            )
+            if assignment_id in existing:
+                changed.append(tally)
+            elif create:
+                created.append(tally)
+        AssignmentTally.objects.bulk_create(created)
+        AssignmentTally.objects.bulk_update(
+            changed, ["accepted", "pending", "first_accepted_on", "met"]
+        )
+
+
+def refresh_plan_tallies(plan: Plan) -> None:
+    """Recompute every tally of a plan (after rows were written in bulk, without signals)."""
+    with transaction.atomic():
+        refresh_tallies(Assignment.objects.filter(task__plan=plan).values_list("pk", flat=True))
+
+
+def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, AssignmentProgress]:
+    """Progress of each assignment in ``assignments``, from the stored tallies: two queries."""
+    rows = list(
+        assignments.values_list(
+            "id",
+            "task_id",
+            "unit_id",
+            "role",
+            "task__deadline_kind",
+            "task__deadline",
+            "task__plan__deadline",
+            "manual_completion__completed_on",
+            "tally__accepted",
+            "tally__pending",
+            "tally__first_accepted_on",
+            "tally__met",
+        )
+    )
+    if not rows:
+        return {}
+    task_ids = {r[1] for r in rows}
+    deliverables: dict[int, list[int]] = defaultdict(list)
+    for d_id, task_id in Deliverable.objects.filter(task_id__in=task_ids).values_list(
+        "id", "task_id"
+    ):
+        deliverables[task_id].append(d_id)
 
     result = {}
-    for a_id, task_id, unit_id, role, d_kind, d_task, d_plan, manual_on in rows:
+    for row in rows:
+        a_id, task_id, unit_id, role, d_kind, d_task, d_plan, manual_on = row[:8]
+        accepted, pending, first_accepted, met = row[8:]
         deadline = d_task if (d_kind == "date" and d_task) else (d_task or d_plan)
         wanted = deliverables.get(task_id, [])
-        got = met.get(a_id, {})
-        count = counts.get(a_id, {})
+        got = {int(d): dt.date.fromisoformat(day) for d, day in (met or {}).items()}
         if manual_on is not None:
             completed_on = manual_on
         elif wanted:
-            completed_on = max(got.values()) if all(d in got for d in wanted) else None
+            completed_on = max(got[d] for d in wanted) if all(d in got for d in wanted) else None
         else:
-            completed_on = count.get("first_accepted")
+            completed_on = first_accepted
         result[a_id] = AssignmentProgress(
             assignment_id=a_id,
             task_id=task_id,
@@ -188,8 +253,8 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             deadline=deadline,
             deliverables_total=len(wanted),
             deliverables_met=sum(1 for d in wanted if d in got),
-            accepted=count.get("accepted", 0),
-            pending=count.get("pending", 0),
+            accepted=accepted or 0,
+            pending=pending or 0,
             completed_on=completed_on,
             manual=manual_on is not None,
             status=official_status(deadline=deadline, completed_on=completed_on, today=today),
@@ -198,7 +263,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
 
 
 def plan_progress(plan: Plan, *, today: dt.date) -> PlanProgress:
-    """Every task's and assignment's progress for one plan (five queries)."""
+    """Every task's and assignment's progress for one plan (three queries)."""
     assignments = assignment_progress(Assignment.objects.filter(task__plan=plan), today=today)
     tasks = list(Task.objects.filter(plan=plan).select_related("plan"))
     return PlanProgress(tasks=_tasks(tasks, assignments, today), assignments=assignments)
