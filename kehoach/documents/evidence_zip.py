@@ -34,8 +34,7 @@ from kehoach.reporting.files import safe_filename
 from kehoach.reporting.models import Evidence, EvidenceKind, ReportStatus
 
 from .queries import Scope
-from .xlsx import DATE, DATETIME, INT, LINK, WRAP, Column, Sheet
-from .xlsx_stream import SheetStream, assemble_xlsx
+from .xlsx import DATE, DATETIME, INT, LINK, WRAP, Book, Column, Sheet
 
 CHUNK = 1024 * 1024
 #: for the manifest and the other deflated members: fast, most of the size is the files anyway
@@ -324,6 +323,31 @@ def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source) -> tuple[st
     return digest.hexdigest(), size
 
 
+def _add_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source) -> tuple[str, int]:
+    """Add ``source`` as the member ``info``; its SHA-256 and size. A file up to ``CHUNK`` (most
+    evidence: photos, scans) is read at once and written in one call, its sizes known before its
+    header; a larger one is copied chunk by chunk."""
+    data = source.read(CHUNK + 1)
+    if len(data) > CHUNK:
+        return _copy_member(zf, info, _Prefixed(data, source))
+    info.file_size = len(data)
+    zf.writestr(info, data, compresslevel=COMPRESSLEVEL)
+    return hashlib.sha256(data).hexdigest(), len(data)
+
+
+class _Prefixed:
+    """``source`` with the bytes already read from it put back in front."""
+
+    def __init__(self, head: bytes, source):
+        self.head, self.source = head, source
+
+    def read(self, size: int) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        return self.source.read(size)
+
+
 def _index_sheets() -> tuple[Sheet, Sheet]:
     """The two sheets of ``index.xlsx``; their rows are added as the package is written."""
     files = Sheet(
@@ -370,9 +394,9 @@ def write_package(
 ) -> PackageStats:
     """Write the package to ``target`` (a binary file object, ideally seekable).
 
-    One pass over the database: each file goes into the ZIP, its index row into the index's
-    sheet XML (a temporary file) and its manifest entry into a spool (another one); the index
-    and the manifest are added at the end.
+    One pass over the database: each file goes into the ZIP, its index row into the index
+    workbook (written row by row to a temporary file) and its manifest entry into a spool
+    (another one); the index and the manifest are added at the end.
     """
     storage = storage or default_storage
     stats = PackageStats()
@@ -388,11 +412,10 @@ def write_package(
         StreamingZipFile(target, "w", allowZip64=True, compresslevel=COMPRESSLEVEL) as zf,
         tempfile.TemporaryFile("w+", encoding="utf-8") as files_spool,
         tempfile.TemporaryFile("w+", encoding="utf-8") as links_spool,
-        tempfile.TemporaryFile() as files_xml,
-        tempfile.TemporaryFile() as links_xml,
+        tempfile.TemporaryFile() as index,
     ):
-        files_index = SheetStream(files_xml, files_sheet)
-        links_index = SheetStream(links_xml, links_sheet)
+        book = Book(index)
+        files_index, links_index = book.sheet(files_sheet), book.sheet(links_sheet)
         for row in evidence.values(*FIELDS).iterator(chunk_size=ROWS):
             common = _common(row, tz)
             day = row["report__ended_on"] or row["report__started_on"]
@@ -450,7 +473,7 @@ def write_package(
                 state = gone
             else:
                 with source:
-                    sha, size = _copy_member(zf, info, source)
+                    sha, size = _add_member(zf, info, source)
                 entry.update(sha256=sha, size=size, matches_upload=sha == row["sha256"])
                 stats.files += 1
                 stats.bytes += size
@@ -477,17 +500,12 @@ def write_package(
             if progress is not None:
                 progress(stats.files + stats.missing, total)
 
-        parts = [
-            (files_sheet.title, files_xml, files_index.close()),
-            (links_sheet.title, links_xml, links_index.close()),
-        ]
-        with tempfile.TemporaryFile() as index:
-            assemble_xlsx(index, parts)
-            info = zipfile.ZipInfo("index.xlsx", date_time=_zip_date(timezone.localdate()))
-            info.compress_type = zipfile.ZIP_STORED
-            info.file_size = index.seek(0, os.SEEK_END)
-            index.seek(0)
-            _copy_member(zf, info, index)
+        book.close()
+        info = zipfile.ZipInfo("index.xlsx", date_time=_zip_date(timezone.localdate()))
+        info.compress_type = zipfile.ZIP_STORED
+        info.file_size = index.seek(0, os.SEEK_END)
+        index.seek(0)
+        _copy_member(zf, info, index)
 
         info = zipfile.ZipInfo("manifest.json", date_time=_zip_date(timezone.localdate()))
         info.compress_type = zipfile.ZIP_DEFLATED

@@ -1,26 +1,29 @@
-"""The one XLSX writer of the documents: sheets of rows in, a workbook out (openpyxl, streamed).
+"""The one XLSX writer of the documents: sheets of rows in, a workbook out (XlsxWriter).
 
-Rows are any iterable (a generator over a database cursor is fine): the workbook is written in
-openpyxl's write-only mode, row by row, with inline strings, so memory stays flat however many
-rows there are. Each sheet gets real headers (bold, wrapped, filled), column widths, its header
-row frozen, and number formats by column kind: integer đồng as ``#,##0`` (a float for money is
-refused), counts, dates ``DD/MM/YYYY`` and date-times in Vietnam's wall-clock time.
+Rows are any iterable (a generator over a database cursor is fine) and are written one after
+another in XlsxWriter's constant-memory mode (each row goes to a temporary file as the next one
+starts, strings inline): memory stays flat however many rows there are. Each sheet gets real
+headers (bold, wrapped, filled, bordered), column widths, its header row frozen and repeated on
+printed pages, and number formats by column kind: integer đồng as ``#,##0`` (a float for money
+is refused), counts, dates ``DD/MM/YYYY`` and date-times in Vietnam's wall-clock time. Links are
+``HYPERLINK()`` formulas (Excel allows 65,530 hyperlink objects per sheet, not enough for a
+province's evidence).
+
+``write_xlsx`` writes whole sheets; ``Book`` lets a caller feed several sheets row by row from
+one loop (the evidence package's ``index.xlsx``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+import xlsxwriter
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 TEXT, WRAP, INT, MONEY, DATE, DATETIME, PERCENT, DECIMAL, LINK = (
     "text",
@@ -41,18 +44,23 @@ FORMATS = {
     PERCENT: "0.0%",
     DECIMAL: "0.##",
 }
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-THIN = Side(style="thin", color="999999")
-HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-LINK_FONT = Font(color="0563C1", underline="single")
+HEADER = {
+    "bold": True,
+    "text_wrap": True,
+    "valign": "vcenter",
+    "align": "center",
+    "bg_color": "#DCE6F1",
+    "border": 1,
+    "border_color": "#999999",
+}
+LINK_STYLE = {"font_color": "#0563C1", "underline": 1}
 #: Excel's HYPERLINK() takes at most 255 characters; a longer address is written as text.
 HYPERLINK_MAX = 255
 CELL_MAX = 32_767
 PROGRESS_ROWS = 1000
 #: control characters XML 1.0 (and so a worksheet) does not allow: dropped from any text
 ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass
@@ -97,54 +105,176 @@ def _hyperlink(url: str) -> str | None:
     return f'=HYPERLINK("{url.replace(chr(34), "%22")}")'
 
 
-class _Cells:
-    """Builds the cells of one sheet. Each style is made once and copied onto its cells: setting
-    a style attribute cell by cell costs openpyxl a hash lookup per cell."""
+class Book:
+    """An XLSX file written sheet by sheet, row by row: ``sheet(Sheet)`` gives a writer per
+    sheet (several may be fed in turn), ``close()`` adds the totals and writes the file.
+    Nothing reaches ``target`` unless ``close()`` is reached."""
 
-    def __init__(self, ws):
-        self.ws = ws
-        self._styles: dict[tuple[str, bool], object] = {}
+    def __init__(self, target):
+        if isinstance(target, Path):
+            target = str(target)
+        self.workbook = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        self._formats: dict[tuple[str, bool], object] = {}
+        self.sheets: list[SheetWriter] = []
+        self.header = self.workbook.add_format(HEADER)
+        self.title = self.workbook.add_format({"bold": True, "font_size": 13})
 
-    def _style(self, kind: str, bold: bool):
+    def format(self, kind: str, bold: bool = False):
+        """The cell format of a kind of column (None: a plain cell)."""
         key = (kind, bold)
-        style = self._styles.get(key)
-        if style is None:
-            cell = WriteOnlyCell(self.ws, None)
+        if key not in self._formats:
+            spec: dict = {}
             if kind == LINK:
-                cell.font = LINK_FONT
+                spec.update(LINK_STYLE)
             elif bold:
-                cell.font = BOLD
-            if FORMATS.get(kind):
-                cell.number_format = FORMATS[kind]
+                spec["bold"] = True
+            if kind in FORMATS:
+                spec["num_format"] = FORMATS[kind]
             if kind == WRAP:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            style = self._styles[key] = cell._style
-        return style
+                spec.update(text_wrap=True, valign="top")
+            self._formats[key] = self.workbook.add_format(spec) if spec else None
+        return self._formats[key]
 
-    def _cell(self, value, kind: str, bold: bool):
-        cell = WriteOnlyCell(self.ws, value)
-        cell._style = copy.copy(self._style(kind, bold))
-        return cell
+    def sheet(self, sheet: Sheet) -> SheetWriter:
+        writer = SheetWriter(self, sheet)
+        self.sheets.append(writer)
+        return writer
 
-    def value(self, value, kind: str, *, bold: bool = False):
+    def close(self) -> None:
+        for writer in self.sheets:
+            writer.finish()
+        self.workbook.close()
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    name = _NOT_IN_SHEET_NAMES.sub("-", title).strip("'") or "Sheet"
+    name, n = name[:31], 2
+    while name.casefold() in taken:
+        suffix = f" ({n})"
+        name, n = name[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.casefold())
+    return name
+
+
+class SheetWriter:
+    """One sheet: its layout and header at once, then ``append(values)`` per row."""
+
+    def __init__(self, book: Book, sheet: Sheet):
+        self.book, self.sheet = book, sheet
+        taken = {w.ws.name.casefold() for w in book.sheets}
+        self.ws = ws = book.workbook.add_worksheet(_sheet_name(sheet.title, taken))
+        self.kinds = [c.kind for c in sheet.columns]
+        self.writers = [self._writer(kind) for kind in self.kinds]
+        self.rows = 0
+        self.finished = False
+        header_row = len(sheet.preamble) + (1 if sheet.preamble else 0)  # 0-based
+        ws.freeze_panes(header_row + 1, sheet.frozen_columns)
+        ws.repeat_rows(header_row)
+        if sheet.landscape:
+            ws.set_landscape()
+        for index, column in enumerate(sheet.columns):
+            ws.set_column(index, index, column.width)
+        for i, line in enumerate(sheet.preamble):
+            for col, item in enumerate(line):
+                if isinstance(item, Typed):
+                    self._cell(i, col, item.value, item.kind)
+                elif item is not None and item != "":
+                    ws.write_string(i, col, _text(str(item)), book.title if i == 0 else None)
+        for col, column in enumerate(sheet.columns):
+            ws.write_string(header_row, col, _text(column.header), book.header)
+        self.row = header_row + 1
+
+    def _writer(self, kind: str) -> Callable[[int, int, object], None]:
+        """The usual value of a column kind written straight away, anything else by ``_cell``."""
+        ws, cell = self.ws, self._cell
+        if kind in (TEXT, WRAP):
+            fmt = self.book.format(kind) if kind == WRAP else None
+
+            def text(row, col, value):
+                if type(value) is str and value:
+                    ws.write_string(row, col, _text(value), fmt)
+                else:
+                    cell(row, col, value, kind)
+
+            return text
+        if kind in (INT, MONEY):
+            fmt = self.book.format(kind)
+
+            def integer(row, col, value):
+                if type(value) is int:
+                    ws.write_number(row, col, value, fmt)
+                else:
+                    cell(row, col, value, kind)
+
+            return integer
+        if kind == DATE:
+            fmt = self.book.format(DATE)
+
+            def day(row, col, value):
+                if type(value) is dt.date:
+                    ws.write_datetime(row, col, value, fmt)
+                else:
+                    cell(row, col, value, kind)
+
+            return day
+        return lambda row, col, value: cell(row, col, value, kind)
+
+    def _cell(self, row: int, col: int, value, kind: str, bold: bool = False) -> None:
         if value is None or value == "":
-            return None
+            return
+        ws, book = self.ws, self.book
         if kind == MONEY and not isinstance(value, int | Decimal):
             raise TypeError(f"money is an int number of đồng, not {type(value).__name__}")
-        if isinstance(value, dt.datetime):
-            value = _local(value)
+        if isinstance(value, bool):
+            value = int(value)
         if isinstance(value, str):
-            value = value.translate(ILLEGAL)
-            if len(value) > CELL_MAX:
-                value = value[: CELL_MAX - 1] + "…"
-        if kind == LINK and isinstance(value, str):
-            formula = _hyperlink(value)
-            return value if formula is None else self._cell(formula, LINK, False)
-        if isinstance(value, str) and kind in FORMATS:
-            kind = TEXT  # a word in a number column ("1/2", "—"): no number format
-        if kind not in FORMATS and kind != WRAP and not bold:
-            return value
-        return self._cell(value, kind, bold)
+            value = _text(value)
+            if kind == LINK:
+                formula = _hyperlink(value)
+                if formula is not None:
+                    ws.write_formula(row, col, formula, book.format(LINK), value)
+                    return
+            fmt = book.format(TEXT, True) if bold else (book.format(WRAP) if kind == WRAP else None)
+            ws.write_string(row, col, value, fmt)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col, _local(value), book.format(DATETIME, bold))
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, book.format(DATE, bold))
+        else:
+            number_kind = kind if kind in FORMATS else TEXT
+            fmt = book.format(number_kind, bold) if (number_kind != TEXT or bold) else None
+            ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+
+    def append(self, values: Sequence[object]) -> None:
+        row, writers = self.row, self.writers
+        for col, value in enumerate(values[: len(writers)]):
+            writers[col](row, col, value)
+        self.row += 1
+        self.rows += 1
+
+    def finish(self) -> None:
+        """The bold total row, once the rows are in (called by ``Book.close``)."""
+        if self.finished:
+            return
+        self.finished = True
+        total = self.sheet.total() if callable(self.sheet.total) else self.sheet.total
+        if total is not None:
+            for col, (value, kind) in enumerate(zip(total, self.kinds, strict=False)):
+                self._cell(self.row, col, value, kind, bold=True)
+            self.row += 1
+
+
+def _text(value: str) -> str:
+    value = value.translate(ILLEGAL)
+    return value if len(value) <= CELL_MAX else value[: CELL_MAX - 1] + "…"
 
 
 def write_xlsx(
@@ -154,59 +284,13 @@ def write_xlsx(
 
     ``progress(rows)`` is called every ``PROGRESS_ROWS`` rows with the rows written so far.
     """
-    workbook = Workbook(write_only=True)
-    written = [0]
-    try:
-        for sheet in sheets:
-            _write_sheet(workbook, sheet, written, progress)
-    except BaseException:
-        for ws in workbook.worksheets:  # end the streamed sheets cleanly, then give up
-            with contextlib.suppress(Exception):  # the original error is the one that matters
-                ws.close()
-        raise
-    workbook.save(target)
-
-
-def _write_sheet(workbook, sheet: Sheet, written: list[int], progress) -> None:
-    ws = workbook.create_sheet(title=sheet.title[:31])
-    cells = _Cells(ws)
-    # Everything about the sheet itself before its first row: write-only mode writes the
-    # sheet's views, columns and page setup when the first row arrives.
-    header_row = len(sheet.preamble) + (2 if sheet.preamble else 1)
-    ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{header_row + 1}"
-    if sheet.landscape:
-        ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    for index, column in enumerate(sheet.columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    for i, line in enumerate(sheet.preamble):
-        row = []
-        for item in line:
-            if isinstance(item, Typed):
-                row.append(cells.value(item.value, item.kind, bold=False))
-            else:
-                cell = WriteOnlyCell(ws, item)
-                if i == 0:
-                    cell.font = TITLE
-                row.append(cell)
-        ws.append(row)
-    if sheet.preamble:
-        ws.append([])
-    header = []
-    for column in sheet.columns:
-        cell = WriteOnlyCell(ws, column.header)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        header.append(cell)
-    ws.append(header)
-    kinds = [c.kind for c in sheet.columns]
-    for values in sheet.rows:
-        ws.append([cells.value(v, k) for v, k in zip(values, kinds, strict=False)])
-        written[0] += 1
-        if progress is not None and written[0] % PROGRESS_ROWS == 0:
-            progress(written[0])
-    total = sheet.total() if callable(sheet.total) else sheet.total
-    if total is not None:
-        ws.append([cells.value(v, k, bold=True) for v, k in zip(total, kinds, strict=False)])
+    book, written = Book(target), 0
+    for sheet in sheets:
+        writer = book.sheet(sheet)
+        for values in sheet.rows:
+            writer.append(values)
+            written += 1
+            if progress is not None and written % PROGRESS_ROWS == 0:
+                progress(written)
+        writer.finish()  # a total computed from the rows is computed now, after them
+    book.close()
