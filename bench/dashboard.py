@@ -211,7 +211,6 @@ def serve(url: str, port: int) -> None:
     from django.conf import settings
     from django.contrib.auth.decorators import login_required
     from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
-    from django.core.wsgi import get_wsgi_application
     from django.http import HttpResponse
     from django.urls import path
 
@@ -238,7 +237,9 @@ def serve(url: str, port: int) -> None:
 
     server_cls = type("Server", (socketserver.ThreadingMixIn, WSGIServer), {"daemon_threads": True})
     httpd = server_cls(("127.0.0.1", port), Quiet)
-    httpd.set_app(get_wsgi_application())
+    from kehoach.wsgi import application  # the production entry point, as runserver loads it
+
+    httpd.set_app(application)
     httpd.serve_forever()
 
 

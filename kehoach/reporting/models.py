@@ -303,6 +303,8 @@ class AssignmentTally(models.Model):
     first_accepted_on = models.DateField(_("ngày của báo cáo duyệt đầu tiên"), null=True)
     #: deliverable id (as text) → ISO date on which the accepted reports reached its target
     met = models.JSONField(_("sản phẩm đã đạt"), default=dict)
+    #: "YYYY-MM" of the work → [accepted, submitted, returned] reports of that month
+    months = models.JSONField(_("báo cáo theo tháng"), default=dict)
 
     class Meta:
         verbose_name = _("tổng hợp tiến độ")

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import CharField, Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import Cast, Coalesce, RowNumber, Substr
 
 from kehoach.plans.models import Assignment, AssignmentRole, Deliverable, Plan, Task
 from kehoach.plans.progress import OfficialStatus, official_status
@@ -101,9 +101,10 @@ def _evidence_date():
 
 def _aggregate(ids: list[int]) -> dict[int, dict]:
     """From the reports themselves: per assignment in ``ids`` (with any report), its accepted
-    and pending counts, the date of the first accepted report and, per deliverable, the evidence
-    date of the report that reached its target. Three queries, four when a deliverable has a
-    target above one."""
+    and pending counts, the date of the first accepted report, per deliverable the evidence
+    date of the report that reached its target, and per month of the work its accepted,
+    submitted and returned reports. Four queries, five when a deliverable has a target above
+    one."""
     result: dict[int, dict] = {}
     for row in (
         ActivityReport.objects.filter(assignment_id__in=ids)
@@ -116,9 +117,28 @@ def _aggregate(ids: list[int]) -> dict[int, dict]:
             ),
         )
     ):
-        result[row["assignment_id"]] = {**row, "met": {}}
+        result[row["assignment_id"]] = {**row, "met": {}, "months": {}}
     if not result:
         return result
+    # "YYYY-MM" from the ISO date text: native on SQLite and PostgreSQL alike (SQLite's
+    # TruncMonth is a Python function called once per row).
+    for row in (
+        ActivityReport.objects.filter(assignment_id__in=ids)
+        .exclude(status=ReportStatus.DRAFT)
+        .annotate(month=Substr(Cast("started_on", CharField()), 1, 7))
+        .values("assignment_id", "month")
+        .annotate(
+            accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
+            pending=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
+            returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+        )
+        .order_by()
+    ):
+        result[row["assignment_id"]]["months"][row["month"]] = [
+            row["accepted"],
+            row["pending"],
+            row["returned"],
+        ]
 
     # Most deliverables have a target of one (or none): the first accepted report meets them, a
     # plain GROUP BY. Only targets above one need the N-th report in date order (a window).
@@ -188,6 +208,7 @@ def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> No
                 pending=row["pending"],
                 first_accepted_on=row["first_accepted"],
                 met={str(d): day.isoformat() for d, day in row["met"].items()},
+                months=row["months"],
             )
             if assignment_id in existing:
                 changed.append(tally)
@@ -195,7 +216,7 @@ def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> No
                 created.append(tally)
         AssignmentTally.objects.bulk_create(created)
         AssignmentTally.objects.bulk_update(
-            changed, ["accepted", "pending", "first_accepted_on", "met"]
+            changed, ["accepted", "pending", "first_accepted_on", "met", "months"]
         )
 
 
@@ -226,11 +247,13 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
     if not rows:
         return {}
     task_ids = {r[1] for r in rows}
-    deliverables: dict[int, list[int]] = defaultdict(list)
+    # Deliverable ids as the tallies' keys (text); the dates stay ISO text until the one that
+    # completes an assignment is known (ISO dates compare like the dates they stand for).
+    deliverables: dict[int, list[str]] = defaultdict(list)
     for d_id, task_id in Deliverable.objects.filter(task_id__in=task_ids).values_list(
         "id", "task_id"
     ):
-        deliverables[task_id].append(d_id)
+        deliverables[task_id].append(str(d_id))
 
     result = {}
     for row in rows:
@@ -238,11 +261,12 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
         accepted, pending, first_accepted, met = row[8:]
         deadline = d_task if (d_kind == "date" and d_task) else (d_task or d_plan)
         wanted = deliverables.get(task_id, [])
-        got = {int(d): dt.date.fromisoformat(day) for d, day in (met or {}).items()}
+        met = met or {}
+        days = [met[d] for d in wanted if d in met]
         if manual_on is not None:
             completed_on = manual_on
         elif wanted:
-            completed_on = max(got[d] for d in wanted) if all(d in got for d in wanted) else None
+            completed_on = dt.date.fromisoformat(max(days)) if len(days) == len(wanted) else None
         else:
             completed_on = first_accepted
         result[a_id] = AssignmentProgress(
@@ -252,7 +276,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             role=role,
             deadline=deadline,
             deliverables_total=len(wanted),
-            deliverables_met=sum(1 for d in wanted if d in got),
+            deliverables_met=len(days),
             accepted=accepted or 0,
             pending=pending or 0,
             completed_on=completed_on,

@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
                 ('pending', models.PositiveIntegerField(default=0, verbose_name='báo cáo chờ duyệt')),
                 ('first_accepted_on', models.DateField(null=True, verbose_name='ngày của báo cáo duyệt đầu tiên')),
                 ('met', models.JSONField(default=dict, verbose_name='sản phẩm đã đạt')),
+                ('months', models.JSONField(default=dict, verbose_name='báo cáo theo tháng')),
             ],
             options={
                 'verbose_name': 'tổng hợp tiến độ',

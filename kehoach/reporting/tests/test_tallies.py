@@ -27,7 +27,7 @@ AFTER = dt.date(2023, 12, 31)
 
 def stored(assignment_ids):
     return {
-        t.assignment_id: (t.accepted, t.pending, t.first_accepted_on, t.met)
+        t.assignment_id: (t.accepted, t.pending, t.first_accepted_on, t.met, t.months)
         for t in AssignmentTally.objects.filter(assignment_id__in=assignment_ids)
     }
 
@@ -39,6 +39,7 @@ def fresh(assignment_ids):
             row["pending"],
             row["first_accepted"],
             {str(d): day.isoformat() for d, day in row["met"].items()},
+            row["months"],
         )
         for a, row in _aggregate(list(assignment_ids)).items()
     }
@@ -79,13 +80,15 @@ def test_the_workflow_keeps_the_tally_current(ward_report, cast, seed_plan):
     assert stored([assignment.pk])[assignment.pk][:2] == (0, 1)
 
     services.report_accept(report=ward_report, user=cast["coordinator"])
-    accepted, pending, first, met = stored([assignment.pk])[assignment.pk]
+    accepted, pending, first, met, months = stored([assignment.pk])[assignment.pk]
     assert (accepted, pending, first) == (1, 0, dt.date(2023, 4, 10))
+    assert months == {"2023-04": [1, 0, 0]}
     assert set(met) == {str(d.pk) for d in assignment.task.deliverables.all()}
     assert_current(seed_plan)
 
     services.report_reopen(report=ward_report, user=cast["coordinator"], reason="Bổ sung ảnh")
     assert stored([assignment.pk])[assignment.pk][0] == 0
+    assert stored([assignment.pk])[assignment.pk][4] == {"2023-04": [0, 0, 1]}  # returned
     assert_current(seed_plan)
 
 
