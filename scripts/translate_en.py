@@ -461,6 +461,14 @@ EN = {
     "Báo cáo kết quả thực hiện": "Activity report",
     "Lọc": "Filter",
     "Đã gỡ tài liệu.": "Evidence removed.",
+    "Đã ghi %(done)s/%(total)s dòng": "%(done)s/%(total)s rows written",
+    'Khi giá trị có dấu phẩy thập phân trong tệp CSV phân cách bằng dấu phẩy, hãy đặt giá trị trong ngoặc kép ("85,32") hoặc dùng dấu chấm (85.32).': 'When a value has a decimal comma in a comma-separated CSV file, put it in double quotes ("85,32") or use a decimal point (85.32).',
+    "báo cáo đã duyệt": "accepted reports",
+    "báo cáo chờ duyệt": "reports awaiting review",
+    "ngày của báo cáo duyệt đầu tiên": "date of the first accepted report",
+    "sản phẩm đã đạt": "deliverables met",
+    "báo cáo theo tháng": "reports per month",
+    "tổng hợp tiến độ": "progress tally",
 }
 
 
