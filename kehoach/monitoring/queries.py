@@ -21,7 +21,6 @@ from kehoach.orgs import access
 from kehoach.orgs.models import KIND_GROUPS, OrgUnit, unit_sort_key
 from kehoach.plans.models import Assignment, AssignmentRole, Plan, PlanStatus, Task
 from kehoach.plans.progress import OfficialStatus
-from kehoach.reporting.models import AssignmentTally
 from kehoach.reporting.progress import AssignmentProgress, assignment_progress, plan_progress
 
 from . import par
@@ -397,7 +396,7 @@ def dashboard(
         groups=groups,
         row_count=sum(len(m) for _, _, m in groups),
         late=late,
-        months=reports_per_month(plan, unit_ids=only_units),  # 1 query
+        months=reports_per_month(plan, assignments),
         fewest=fewest,
         town_par=town,
         commune_par=communes,
@@ -415,15 +414,12 @@ def plan_task_list(plan: Plan) -> list[Task]:
     return list(plan.tasks.order_by("position").select_related("plan"))
 
 
-def reports_per_month(plan: Plan, *, unit_ids: Iterable[int] | None = None) -> list[dict]:
+def reports_per_month(plan: Plan, assignments: Iterable[AssignmentProgress]) -> list[dict]:
     """Submitted, accepted and returned reports per month of the work (drafts not counted),
-    summed from the assignments' stored tallies (``reporting.progress``): one query."""
-    tallies = AssignmentTally.objects.filter(assignment__task__plan=plan)
-    if unit_ids is not None:
-        tallies = tallies.filter(assignment__unit_id__in=list(unit_ids))
+    summed from the assignments' progress (their stored tallies): no query of its own."""
     sums: dict[str, list[int]] = {}
-    for months in tallies.values_list("months", flat=True):
-        for month, counts in months.items():
+    for a in assignments:
+        for month, counts in a.months.items():
             total = sums.get(month)
             if total is None:
                 sums[month] = list(counts)

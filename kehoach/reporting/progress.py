@@ -45,6 +45,8 @@ class AssignmentProgress:
     completed_on: dt.date | None
     manual: bool
     status: OfficialStatus
+    #: "YYYY-MM" of the work → [accepted, submitted, returned] reports of that month
+    months: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -242,6 +244,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             "tally__pending",
             "tally__first_accepted_on",
             "tally__met",
+            "tally__months",
         )
     )
     if not rows:
@@ -258,7 +261,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
     result = {}
     for row in rows:
         a_id, task_id, unit_id, role, d_kind, d_task, d_plan, manual_on = row[:8]
-        accepted, pending, first_accepted, met = row[8:]
+        accepted, pending, first_accepted, met, months = row[8:]
         deadline = d_task if (d_kind == "date" and d_task) else (d_task or d_plan)
         wanted = deliverables.get(task_id, [])
         met = met or {}
@@ -282,6 +285,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             completed_on=completed_on,
             manual=manual_on is not None,
             status=official_status(deadline=deadline, completed_on=completed_on, today=today),
+            months=months or {},
         )
     return result
 
