@@ -71,4 +71,14 @@ def register_all() -> None:
         except LookupError:
             continue
         if not auditlog.contains(model):
-            auditlog.register(model, exclude_fields=exclude)
+            auditlog.register(model, exclude_fields=[*exclude, *_reverse_one_to_ones(model)])
+
+
+def _reverse_one_to_ones(model) -> list[str]:
+    """Reverse one-to-one relations (``assignment.tally``, ``assignment.manual_completion``):
+    not columns of the row, and auditlog would query each one for every logged change."""
+    return [
+        f.name
+        for f in model._meta.get_fields()
+        if f.one_to_one and f.auto_created and not f.concrete
+    ]
