@@ -14,6 +14,33 @@ from kehoach.orgs.services import orgunits_load, user_create
 
 PASSWORD = "test-pass-123"  # noqa: S105 — test users only
 
+#: fixtures through which a test reaches the database (pytest-django's)
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """``KEHOACH_TEST_DATABASE_ONLY=1`` keeps only the tests that use the database.
+
+    CI runs the suite twice, on SQLite and on PostgreSQL. Tests that never open a connection
+    (pytest-django refuses them one) are the importer's parsing, file sniffing, money parsing…:
+    the second run would repeat them on identical code, so it leaves them out.
+    """
+    import os
+
+    if os.environ.get("KEHOACH_TEST_DATABASE_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (kept if uses_db else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(request, settings):
