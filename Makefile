@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
+# Links in e-mails and the address `make run` prints follow the address it serves on.
+export KEHOACH_SITE_URL ?= http://$(HOST)
 
 .PHONY: run test test-fast lint format messages compilemessages clean
 

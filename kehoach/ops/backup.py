@@ -80,8 +80,12 @@ def backup_write(dest: Path) -> BackupResult:
         raise BackupError(f"Thư mục {dest} đã có dữ liệu; hãy chọn một thư mục trống.")
     dest.mkdir(parents=True, exist_ok=True)
     labels = [label for label, _ in _models()]
+    # One consistent snapshot of every table. PostgreSQL takes the isolation level only as the
+    # first statement of a transaction: when called inside one already (a test, a caller's
+    # atomic block), that transaction's own snapshot is what there is.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         counts = model_counts()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from kehoach.orgs.models import OrgUnit, Role, User
@@ -132,7 +133,7 @@ def load_demo() -> list[str]:
     for account in DEMO_ACCOUNTS:
         lines.append(f"  {account.username:<15} {account.what}")
     lines.append("")
-    lines.append("Mở http://127.0.0.1:8000 và đăng nhập bằng một tài khoản ở trên.")
+    lines.append(f"Mở {settings.MONITORING_SITE_URL} và đăng nhập bằng một tài khoản ở trên.")
     lines.append(
         "Điều phối, lãnh đạo, tài chính và quản trị phải cài xác thực hai lớp ở lần đăng nhập đầu"
         " (quét mã QR bằng ứng dụng xác thực trên điện thoại)."
