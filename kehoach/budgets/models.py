@@ -10,13 +10,12 @@ settlement are kept as they were; a later change is a :class:`Correction` row wi
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.files import random_storage_name
 from kehoach.orgs.models import OrgUnit, TimeStamped
 from kehoach.plans.models import Plan, Task
 
@@ -449,9 +448,7 @@ class AttachmentPurpose(models.TextChoices):
 
 
 def attachment_upload_to(instance: BudgetAttachment, filename: str) -> str:
-    """Storage names never come from the user: a random name with the sniffed extension."""
-    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return f"budgets/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return random_storage_name("budgets", filename)
 
 
 class BudgetAttachment(TimeStamped):

@@ -3,13 +3,12 @@ indicators (PAR Index, PCI, …) and portal statistics."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.files import random_storage_name
 from kehoach.orgs.models import OrgUnit, TimeStamped
 from kehoach.plans.models import Assignment, Plan
 
@@ -48,9 +47,7 @@ class ConferenceStatus(models.TextChoices):
 
 
 def conference_document_upload_to(instance: Conference, filename: str) -> str:
-    """Storage names never come from the user: a random name with the sniffed extension."""
-    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return f"conferences/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return random_storage_name("conferences", filename)
 
 
 class Conference(TimeStamped):

@@ -1,4 +1,6 @@
-"""Serving a stored private file (evidence, attachments, generated documents).
+"""Stored private files (evidence, attachments, generated documents): their names and serving.
+
+Storage names never come from the user (:func:`random_storage_name`).
 
 Every download view checks access first, then answers through :func:`private_file_response`, so
 the safety headers are set in one place: ``nosniff`` always, a sandboxing CSP for anything shown
@@ -7,7 +9,16 @@ inline except PDFs (Chromium will not render a PDF in a sandboxed document), a p
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import FileResponse
+
+
+def random_storage_name(folder: str, filename: str) -> str:
+    """``folder/ab/<32 hex>.ext``: a random name spread over 256 subfolders, keeping only the
+    (already sniffed) extension of ``filename``. Every model's ``upload_to`` goes through it."""
+    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"{folder}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
 
 
 def private_file_response(

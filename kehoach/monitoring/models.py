@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.files import random_storage_name
 from kehoach.orgs.models import OrgUnit, TimeStamped
 from kehoach.plans.models import Assignment, Plan, Task
 
@@ -251,8 +250,7 @@ class InspectionFinding(models.Model):
 
 
 def attachment_upload_to(instance: InspectionAttachment, filename: str) -> str:
-    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return f"inspections/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return random_storage_name("inspections", filename)
 
 
 class InspectionAttachment(TimeStamped):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.files import random_storage_name
 from kehoach.orgs.models import TimeStamped
 from kehoach.plans.models import Assignment, Deliverable
 
@@ -164,13 +163,11 @@ class LinkStatus(models.TextChoices):
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
-    """Storage names never come from the user: a random name with the sniffed extension."""
-    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return random_storage_name("evidence", filename)
 
 
 def thumbnail_upload_to(instance: Evidence, filename: str) -> str:
-    return f"thumbnails/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
+    return random_storage_name("thumbnails", "thumb.jpg")
 
 
 class Evidence(TimeStamped):
