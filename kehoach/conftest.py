@@ -56,6 +56,16 @@ def _stored_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: bodies cached by one test (the dashboard's) or
+    counters (rate limits) never leak into the next, whose rows may reuse the same ids."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch, request):
     """The suite never talks to the outside world; loopback (live server, browser) is allowed."""
     real_connect = socket.socket.connect

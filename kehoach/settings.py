@@ -286,6 +286,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+# The dashboard's body is cached under a stamp of the data it shows (monitoring.views.dashboard)
+# for at most DASHBOARD_CACHE_SECONDS (0: never cached); data changed less than
+# DASHBOARD_SETTLE_SECONDS ago is not cached (a transaction still open could yet commit rows
+# stamped earlier). The default cache is per process; the stamp is read from the database, so
+# several processes never serve each other's stale bodies, they only compute their own once.
+DASHBOARD_CACHE_SECONDS = int(env("DASHBOARD_CACHE_SECONDS", "600"))
+DASHBOARD_SETTLE_SECONDS = int(env("DASHBOARD_SETTLE_SECONDS", "10"))
+
 # Engagement: public questions before dialogue conferences. Rate limits per sender address and
 # per contact (phone or e-mail) in a window, counted in Django's cache (ENGAGEMENT_CACHE names
 # an alias of CACHES; the default local-memory cache is per process: use a shared one, e.g.

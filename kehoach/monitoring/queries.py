@@ -8,24 +8,39 @@ the number of units and reports (tests pin it).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db import connections, router
+from django.db.models import (
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.orgs import access
 from kehoach.orgs.models import KIND_GROUPS, OrgUnit, unit_sort_key
-from kehoach.plans.models import Assignment, AssignmentRole, Plan, PlanStatus, Task
+from kehoach.plans.models import Assignment, AssignmentRole, Deliverable, Plan, PlanStatus, Task
 from kehoach.plans.progress import OfficialStatus
+from kehoach.reporting.models import AssignmentCompletion, AssignmentTally
 from kehoach.reporting.progress import AssignmentProgress, assignment_progress, plan_progress
 
 from . import par
 from .models import (
     OPEN_DIFFICULTY,
+    Difficulty,
     Inspection,
     InspectionStatus,
     PlanMonitoring,
@@ -408,6 +423,75 @@ def dashboard(
         stale_difficulties=sum(1 for d in difficulties if d.stale),
         units=units,
     )
+
+
+# --- what the dashboard is computed from ------------------------------------------------------
+
+
+def _rows_and_latest(qs: QuerySet, field: str = "updated_at") -> tuple[Subquery, Subquery]:
+    """``COUNT(*)`` and ``MAX(field)`` of ``qs`` as two scalar subqueries."""
+    qs = qs.order_by()
+    count = qs.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    latest = qs.annotate(m=Func(F(field), function="MAX", output_field=DateTimeField()))
+    return Subquery(count.values("n")), Subquery(latest.values("m"))
+
+
+_SENTINEL_PK = 987654321
+
+
+@functools.cache
+def _stamp_sql(alias: str) -> str:
+    """The stamp's statement, compiled once per database: compiling its eighteen subqueries
+    costs ten times running them."""
+    plan_ref = OuterRef("pk")
+    parts = {
+        "tasks": _rows_and_latest(Task.objects.filter(plan=plan_ref)),
+        "deliverables": _rows_and_latest(Deliverable.objects.filter(task__plan=plan_ref)),
+        "assignments": _rows_and_latest(Assignment.objects.filter(task__plan=plan_ref)),
+        "tallies": _rows_and_latest(
+            AssignmentTally.objects.filter(assignment__task__plan=plan_ref), "changed_at"
+        ),
+        "completions": _rows_and_latest(
+            AssignmentCompletion.objects.filter(assignment__task__plan=plan_ref)
+        ),
+        "units": _rows_and_latest(OrgUnit.objects.filter(assignments__task__plan=plan_ref)),
+        "settings": _rows_and_latest(PlanMonitoring.objects.filter(plan=plan_ref)),
+        "inspections": _rows_and_latest(Inspection.objects.filter(plan=plan_ref)),
+        "difficulties": _rows_and_latest(Difficulty.objects.filter(task__plan=plan_ref)),
+    }
+    annotations = {}
+    for name, (count, latest) in parts.items():
+        annotations[f"{name}_n"], annotations[f"{name}_at"] = count, latest
+    qs = Plan.objects.filter(pk=_SENTINEL_PK).annotate(**annotations).values_list(*annotations)
+    sql, params = qs.query.get_compiler(alias).as_sql()
+    if list(params) != [_SENTINEL_PK]:  # pragma: no cover - a change in Django's compiler
+        raise RuntimeError(f"unexpected parameters in the dashboard stamp: {params!r}")
+    return sql
+
+
+def data_stamp(plan: Plan) -> tuple:
+    """What the dashboard of ``plan`` is computed from, summed up in one query: for every table
+    it reads, how many rows belong to the plan and when the latest of them changed (the plan row
+    itself is the caller's). Any save, creation or deletion there changes the stamp, so the
+    rendered dashboard can be cached under it (``views.dashboard``). The reports count through
+    their assignments' tallies, recomputed (and stamped) whenever one of their reports changes.
+    Values are as the database returns them (timestamps may be text): compare, do not compute.
+    """
+    alias = router.db_for_read(Plan)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_stamp_sql(alias), [plan.pk])
+        return tuple(cursor.fetchone())
+
+
+def stamp_latest(stamp: tuple) -> dt.datetime | None:
+    """The latest change in a ``data_stamp`` (aware), or ``None`` when nothing is there."""
+    found = []
+    for value in stamp[1::2]:
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if value is not None:
+            found.append(value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC))
+    return max(found, default=None)
 
 
 def plan_task_list(plan: Plan) -> list[Task]:

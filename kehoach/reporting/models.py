@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.lib.files import random_storage_name
@@ -302,6 +303,8 @@ class AssignmentTally(models.Model):
     met = models.JSONField(_("sản phẩm đã đạt"), default=dict)
     #: "YYYY-MM" of the work → [accepted, submitted, returned] reports of that month
     months = models.JSONField(_("báo cáo theo tháng"), default=dict)
+    #: when it was last recomputed: part of what tells the dashboard's cache its data changed
+    changed_at = models.DateTimeField(_("tính lại lúc"), default=timezone.now)
 
     class Meta:
         verbose_name = _("tổng hợp tiến độ")

@@ -17,13 +17,15 @@ over the reports run when reports change, for the assignments they belong to, an
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import CharField, Count, F, Min, Q, QuerySet, Window
+from django.db.models import CharField, Count, F, Min, Q, QuerySet, TextField, Window
 from django.db.models.functions import Cast, Coalesce, RowNumber, Substr
+from django.utils import timezone
 
 from kehoach.plans.models import Assignment, AssignmentRole, Deliverable, Plan, Task
 from kehoach.plans.progress import OfficialStatus, official_status
@@ -203,6 +205,7 @@ def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> No
             )
         )
         changed, created = [], []
+        now = timezone.now()
         for assignment_id, row in found.items():
             tally = AssignmentTally(
                 assignment_id=assignment_id,
@@ -211,6 +214,7 @@ def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> No
                 first_accepted_on=row["first_accepted"],
                 met={str(d): day.isoformat() for d, day in row["met"].items()},
                 months=row["months"],
+                changed_at=now,
             )
             if assignment_id in existing:
                 changed.append(tally)
@@ -218,7 +222,7 @@ def refresh_tallies(assignment_ids: Iterable[int], *, create: bool = True) -> No
                 created.append(tally)
         AssignmentTally.objects.bulk_create(created)
         AssignmentTally.objects.bulk_update(
-            changed, ["accepted", "pending", "first_accepted_on", "met", "months"]
+            changed, ["accepted", "pending", "first_accepted_on", "met", "months", "changed_at"]
         )
 
 
@@ -231,7 +235,12 @@ def refresh_plan_tallies(plan: Plan) -> None:
 def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, AssignmentProgress]:
     """Progress of each assignment in ``assignments``, from the stored tallies: two queries."""
     rows = list(
-        assignments.values_list(
+        assignments.annotate(
+            # JSON as text, decoded below in one call for all rows (one per value costs more
+            # than everything else here on a province-sized plan).
+            met_text=Cast("tally__met", TextField()),
+            months_text=Cast("tally__months", TextField()),
+        ).values_list(
             "id",
             "task_id",
             "unit_id",
@@ -243,12 +252,13 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             "tally__accepted",
             "tally__pending",
             "tally__first_accepted_on",
-            "tally__met",
-            "tally__months",
+            "met_text",
+            "months_text",
         )
     )
     if not rows:
         return {}
+    decoded = json.loads("[" + ",".join(f"{r[11] or 'null'},{r[12] or 'null'}" for r in rows) + "]")
     task_ids = {r[1] for r in rows}
     # Deliverable ids as the tallies' keys (text); the dates stay ISO text until the one that
     # completes an assignment is known (ISO dates compare like the dates they stand for).
@@ -259,9 +269,10 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
         deliverables[task_id].append(str(d_id))
 
     result = {}
-    for row in rows:
+    for i, row in enumerate(rows):
         a_id, task_id, unit_id, role, d_kind, d_task, d_plan, manual_on = row[:8]
-        accepted, pending, first_accepted, met, months = row[8:]
+        accepted, pending, first_accepted = row[8:11]
+        met, months = decoded[2 * i], decoded[2 * i + 1]
         deadline = d_task if (d_kind == "date" and d_task) else (d_task or d_plan)
         wanted = deliverables.get(task_id, [])
         met = met or {}

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -20,6 +28,24 @@ from kehoach.plans.progress import local_today
 from .. import charts, forms, queries, services
 
 LATE_SHOWN = 50
+
+
+@functools.cache
+def _templates_version() -> str:
+    """A digest of the templates the body is made of: a body cached (in a shared cache) by the
+    previous release is never shown by the next one."""
+    digest = hashlib.sha256(usedforsecurity=False)
+    for name in BODY_TEMPLATES:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+BODY_TEMPLATES = (
+    "monitoring/_dashboard_body.html",
+    "monitoring/_matrix.html",
+    "monitoring/_tabs.html",
+    "includes/status.html",
+)
 
 
 @login_required
@@ -47,28 +73,74 @@ def _chart_urls(data: queries.Dashboard) -> dict[str, str]:
     }
 
 
+def _body_key(request, plan, today, *, may_remind: bool, partial: bool) -> str | None:
+    """The cache key of the dashboard's body as this user sees it today, or ``None`` when it
+    must not be cached: caching is off, or the data changed too recently (a transaction still
+    open could yet commit rows stamped earlier than the latest one seen)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return None
+    stamp = queries.data_stamp(plan)  # 1 query
+    latest = queries.stamp_latest(stamp)
+    settle = dt.timedelta(seconds=settings.DASHBOARD_SETTLE_SECONDS)
+    if latest is not None and not settle <= timezone.now() - latest:
+        return None  # changed moments ago, or "later" than now (clocks apart): not settled
+    scope = access.get_scope(request.user)
+    parts = (
+        _templates_version(),
+        plan.pk,
+        plan.updated_at.isoformat(),
+        stamp,
+        today.isoformat(),
+        translation.get_language(),
+        request.user.pk,
+        scope.is_admin,
+        sorted(scope.roles),
+        sorted(scope.own_unit_ids),
+        sorted(scope.oversight_unit_ids),
+        may_remind,
+        partial,
+        sorted(request.GET.lists()),
+    )
+    digest = hashlib.sha256(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"monitoring:dashboard:{plan.pk}:{digest}"
+
+
 @login_required
 def dashboard(request, plan_id: int):
+    """The dashboard. Its body (everything but the page around it) is rendered once per state
+    of the data and kept in the cache under ``_body_key``: nothing it shows can change without
+    the key changing, and the key is checked with one query."""
     plan = access.get_monitored_plan_for_user(request.user, plan_id)
     tasks = queries.plan_task_list(plan)
     form = forms.DashboardFilterForm(request.GET or None, tasks=tasks)
-    data = queries.dashboard(
-        plan, request.user, today=local_today(), filters=form.filters(), tasks=tasks
-    )
-    context = {
-        "plan": plan,
-        "d": data,
-        "form": form,
-        "late_shown": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
-        "charts": _chart_urls(data),
-        "may_remind": access.can_remind(request.user, plan),
-        "may_monitor": data.full,
-        "tab": "dashboard",
-    }
-    if request.htmx and request.htmx.target == "matrix":
-        response = render(request, "monitoring/_matrix.html", context)
+    today = local_today()
+    may_remind = access.can_remind(request.user, plan)
+    partial = bool(request.htmx and request.htmx.target == "matrix")
+    key = _body_key(request, plan, today, may_remind=may_remind, partial=partial)
+    body = cache.get(key) if key else None
+    if body is None:
+        data = queries.dashboard(
+            plan, request.user, today=today, filters=form.filters(), tasks=tasks
+        )
+        context = {
+            "plan": plan,
+            "d": data,
+            "form": form,
+            "late_shown": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
+            "charts": _chart_urls(data),
+            "may_remind": may_remind,
+            "may_monitor": data.full,
+            "tab": "dashboard",
+        }
+        template = "monitoring/_matrix.html" if partial else "monitoring/_dashboard_body.html"
+        body = render_to_string(template, context, request)
+        if key:
+            cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+    if partial:
+        response = HttpResponse(body)
     else:
-        response = render(request, "monitoring/dashboard.html", context)
+        response = render(request, "monitoring/dashboard.html", {"plan": plan, "body": body})
     # The same URL answers a whole page or the matrix alone: never let a cache mix them up
     # (the back button would otherwise show the bare matrix).
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
