@@ -23,11 +23,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.orgs import access
@@ -181,6 +184,61 @@ def render_cells(rows: Iterable[UnitRow]) -> None:
         )
 
 
+def render_commune_rows(estimates: Iterable[par.Estimate]) -> str:
+    """The rows of the per-commune PAR table (80 communes × 5 cells through the template
+    language cost as much as the matrix did). Every value is escaped or a number."""
+    ward = escape(gettext("Xã, phường"))
+    done = escape(gettext("Hoàn thành"))
+    points = escape(gettext("Điểm"))
+    needed = escape(gettext("Còn thiếu để đạt mức tiếp theo"))
+    rows = []
+    for e in estimates:
+        if e.score.next:
+            codes = "".join(f'<span class="code">{escape(m.code)}</span>' for m in e.shortest)
+        else:
+            codes = "—"
+        rows.append(
+            f'<tr class="commune-par"><td data-label="{ward}">{escape(e.label)}</td>'
+            f'<td data-label="{done}">{e.complete}/{e.total} ({floatformat(e.rate, 0)}%)</td>'
+            f'<td data-label="{points}">{localize(e.score.points)}</td>'
+            f'<td data-label="{needed}">{codes}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 — built from escaped parts only
+
+
+def render_late_rows(rows: Iterable[LateRow], remind_url: str | None) -> str:
+    """The rows of the late list (up to ``LATE_SHOWN``, or all of them on request), with a
+    "Nhắc" link to ``remind_url`` for those who may send reminders."""
+    labels = [escape(gettext(text)) for text in ("Nhiệm vụ", "Hạn", "Tình trạng", "Báo cáo")]
+    unit_label = escape(pgettext("column", "Đơn vị"))
+    remind = escape(gettext("Nhắc"))
+    html = []
+    for r in rows:
+        if r.overdue:
+            status = ngettext("Quá hạn %(counter)s ngày", "Quá hạn %(counter)s ngày", r.days)
+            state = f'<span class="status status-open_overdue">{escape(status % {"counter": r.days})}</span>'
+        else:
+            status = ngettext("Còn %(counter)s ngày", "Còn %(counter)s ngày", r.days)
+            state = (
+                f'<span class="status status-at-risk">{escape(status % {"counter": r.days})}</span>'
+            )
+        link = (
+            f'<td><a href="{escape(remind_url)}?unit={r.unit.pk}">{remind}</a></td>'
+            if remind_url
+            else ""
+        )
+        html.append(
+            f'<tr class="late-row {"late-overdue" if r.overdue else "late-soon"}">'
+            f'<td data-label="{unit_label}"><a href="{escape(r.url)}">'
+            f"{escape(r.unit.display_name)}</a></td>"
+            f'<td data-label="{labels[0]}"><span class="code">{escape(r.task.code)}</span></td>'
+            f'<td data-label="{labels[1]}">{r.deadline:%d/%m/%Y}</td>'
+            f'<td data-label="{labels[2]}">{state}</td>'
+            f'<td data-label="{labels[3]}">{r.accepted} · {r.pending}</td>{link}</tr>'
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 — built from escaped parts only
+
+
 @dataclass
 class TaskRow:
     task: Task
@@ -231,6 +289,7 @@ class Dashboard:
     fewest: list[UnitRow]
     town_par: par.Estimate
     commune_par: list[par.Estimate]
+    commune_html: str
     deadlines: list[tuple[Deadline, int]]
     inspections: list[Inspection]
     difficulties: list
@@ -415,6 +474,7 @@ def dashboard(
         fewest=fewest,
         town_par=town,
         commune_par=communes,
+        commune_html=render_commune_rows(communes),
         deadlines=[(dl, dl.days_left(today)) for dl in plan_deadlines(plan, tasks, settings)],
         inspections=list(
             inspections.select_related("unit").order_by("follow_up_by", "id")
@@ -495,7 +555,8 @@ def stamp_latest(stamp: tuple) -> dt.datetime | None:
 
 
 def plan_task_list(plan: Plan) -> list[Task]:
-    return list(plan.tasks.order_by("position").select_related("plan"))
+    """The plan's tasks in order, each pointing at ``plan`` itself (not a copy read again)."""
+    return list(plan.tasks.order_by("position"))
 
 
 def reports_per_month(plan: Plan, assignments: Iterable[AssignmentProgress]) -> list[dict]:

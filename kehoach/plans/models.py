@@ -19,6 +19,16 @@ class DeadlineKind(models.TextChoices):
     NONE = "none", _("Theo hạn chung của kế hoạch")
 
 
+def effective_deadline(
+    kind: str, own: dt.date | None, plan_deadline: dt.date | None
+) -> dt.date | None:
+    """A task's deadline from its kind, its own date and its plan's (``Task.effective_deadline``
+    for rows read without the model)."""
+    if kind in (DeadlineKind.DATE, DeadlineKind.RECURRING, DeadlineKind.CONTINUOUS) and own:
+        return own
+    return plan_deadline
+
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ACTIVE = "active", _("Đang thực hiện")
@@ -158,11 +168,7 @@ class Task(TimeStamped):
 
     def effective_deadline(self) -> dt.date | None:
         """The task's own due date, else the plan's overall deadline (PLAN_JSON.md)."""
-        if self.deadline_kind == DeadlineKind.DATE and self.deadline:
-            return self.deadline
-        if self.deadline_kind in (DeadlineKind.RECURRING, DeadlineKind.CONTINUOUS):
-            return self.deadline or self.plan.deadline
-        return self.plan.deadline
+        return effective_deadline(self.deadline_kind, self.deadline, self.plan.deadline)
 
 
 class DeliverableKind(models.TextChoices):

@@ -27,7 +27,7 @@ from django.db.models import CharField, Count, F, Min, Q, QuerySet, TextField, W
 from django.db.models.functions import Cast, Coalesce, RowNumber, Substr
 from django.utils import timezone
 
-from kehoach.plans.models import Assignment, AssignmentRole, Deliverable, Plan, Task
+from kehoach.plans.models import Assignment, AssignmentRole, Plan, Task, effective_deadline
 from kehoach.plans.progress import OfficialStatus, official_status
 
 from .models import ActivityReport, AssignmentTally, ReportStatus
@@ -245,9 +245,6 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
             "task_id",
             "unit_id",
             "role",
-            "task__deadline_kind",
-            "task__deadline",
-            "task__plan__deadline",
             "manual_completion__completed_on",
             "tally__accepted",
             "tally__pending",
@@ -258,23 +255,24 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
     )
     if not rows:
         return {}
-    decoded = json.loads("[" + ",".join(f"{r[11] or 'null'},{r[12] or 'null'}" for r in rows) + "]")
-    task_ids = {r[1] for r in rows}
-    # Deliverable ids as the tallies' keys (text); the dates stay ISO text until the one that
-    # completes an assignment is known (ISO dates compare like the dates they stand for).
-    deliverables: dict[int, list[str]] = defaultdict(list)
-    for d_id, task_id in Deliverable.objects.filter(task_id__in=task_ids).values_list(
-        "id", "task_id"
-    ):
-        deliverables[task_id].append(str(d_id))
+    decoded = json.loads("[" + ",".join(f"{r[8] or 'null'},{r[9] or 'null'}" for r in rows) + "]")
+    # Per task (not per row): its deadline (Task.effective_deadline), and its deliverables' ids
+    # as the tallies' keys (text); the dates stay ISO text until the one that completes an
+    # assignment is known (ISO dates compare like the dates they stand for).
+    tasks: dict[int, tuple[dt.date | None, list[str]]] = {}
+    for task_id, d_kind, d_task, d_plan, d_id in Task.objects.filter(
+        pk__in={r[1] for r in rows}
+    ).values_list("id", "deadline_kind", "deadline", "plan__deadline", "deliverables__id"):
+        if task_id not in tasks:
+            tasks[task_id] = (effective_deadline(d_kind, d_task, d_plan), [])
+        if d_id is not None:
+            tasks[task_id][1].append(str(d_id))
 
     result = {}
     for i, row in enumerate(rows):
-        a_id, task_id, unit_id, role, d_kind, d_task, d_plan, manual_on = row[:8]
-        accepted, pending, first_accepted = row[8:11]
+        a_id, task_id, unit_id, role, manual_on, accepted, pending, first_accepted = row[:8]
         met, months = decoded[2 * i], decoded[2 * i + 1]
-        deadline = d_task if (d_kind == "date" and d_task) else (d_task or d_plan)
-        wanted = deliverables.get(task_id, [])
+        deadline, wanted = tasks[task_id]
         met = met or {}
         days = [met[d] for d in wanted if d in met]
         if manual_on is not None:
@@ -304,7 +302,7 @@ def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, A
 def plan_progress(plan: Plan, *, today: dt.date) -> PlanProgress:
     """Every task's and assignment's progress for one plan (three queries)."""
     assignments = assignment_progress(Assignment.objects.filter(task__plan=plan), today=today)
-    tasks = list(Task.objects.filter(plan=plan).select_related("plan"))
+    tasks = list(plan.tasks.all())  # each task's ``plan`` is this one: no copy of its JSON
     return PlanProgress(tasks=_tasks(tasks, assignments, today), assignments=assignments)
 
 

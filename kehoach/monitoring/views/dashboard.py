@@ -123,11 +123,14 @@ def dashboard(request, plan_id: int):
         data = queries.dashboard(
             plan, request.user, today=today, filters=form.filters(), tasks=tasks
         )
+        late = data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN]
+        remind_url = reverse("monitoring:reminders", args=[plan.pk]) if may_remind else None
         context = {
             "plan": plan,
             "d": data,
             "form": form,
-            "late_shown": data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN],
+            "late_shown": late,
+            "late_rows": queries.render_late_rows(late, remind_url),
             "charts": _chart_urls(data),
             "may_remind": may_remind,
             "may_monitor": data.full,
