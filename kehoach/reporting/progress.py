@@ -235,12 +235,14 @@ def refresh_plan_tallies(plan: Plan) -> None:
 def assignment_progress(assignments: QuerySet, *, today: dt.date) -> dict[int, AssignmentProgress]:
     """Progress of each assignment in ``assignments``, from the stored tallies: two queries."""
     rows = list(
-        assignments.annotate(
+        assignments.order_by("pk")  # not the default order: it joins plan and unit to sort
+        .annotate(
             # JSON as text, decoded below in one call for all rows (one per value costs more
             # than everything else here on a province-sized plan).
             met_text=Cast("tally__met", TextField()),
             months_text=Cast("tally__months", TextField()),
-        ).values_list(
+        )
+        .values_list(
             "id",
             "task_id",
             "unit_id",
