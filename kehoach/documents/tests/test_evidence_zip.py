@@ -205,3 +205,53 @@ def test_a_hostile_stored_name_cannot_escape_its_folder(results):
         e for e in json.loads(zf.read("manifest.json"))["files"] if e["evidence_id"] == evidence.pk
     )
     assert entry["path"].count("/") == 2 and entry["path"] in names
+
+
+def _contents(zf) -> tuple:
+    """Everything a reader sees in a package but the moment it was made."""
+    manifest = json.loads(zf.read("manifest.json"))
+    manifest.pop("generated_at")
+    book = openpyxl.load_workbook(io.BytesIO(zf.read("index.xlsx")))
+    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+    files = {n: zf.read(n) for n in zf.namelist() if n not in ("index.xlsx", "manifest.json")}
+    return manifest, sheets, files
+
+
+def test_the_catalogue_worker_writes_what_the_package_writes_in_process(results, monkeypatch):
+    """A large package has its index and manifest made by a second process: the same bytes."""
+    from kehoach.documents import evidence_zip
+
+    evidence = Evidence.objects.filter(report__assignment__task__plan=results.plan, kind="file")
+    default_storage.delete(evidence.first().file.name)  # a missing file, too
+    in_process, in_stats, _ = _package(results.plan)
+    monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
+    spawned = []
+    real = evidence_zip.c.CatalogueProcess
+
+    class Counted(real):
+        def __init__(self, *args, **kwargs):
+            spawned.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(evidence_zip.c, "CatalogueProcess", Counted)
+    worker, worker_stats, _ = _package(results.plan)
+    assert len(spawned) == 1 and spawned[0].process.returncode == 0
+    assert spawned[0].process.args[-1] == "index"  # the manifest is made here
+    assert worker_stats == in_stats and worker_stats.missing == 1
+    assert _contents(worker) == _contents(in_process)
+    manifest, sheets, _files = _contents(worker)
+    assert len(manifest["files"]) == 4 and len(sheets["Tệp"]) > 4
+
+
+def test_a_failing_catalogue_worker_fails_the_package_clearly(results, monkeypatch):
+    from kehoach.documents import catalogue, evidence_zip
+
+    monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
+    real_popen = catalogue.subprocess.Popen
+
+    def broken(args, **kwargs):  # a worker that dies as it starts
+        return real_popen([args[0], "-c", "import sys; sys.exit('catalogue broke')"], **kwargs)
+
+    monkeypatch.setattr(catalogue.subprocess, "Popen", broken)
+    with pytest.raises(RuntimeError, match="catalogue worker failed: catalogue broke"):
+        _package(results.plan)
