@@ -225,6 +225,21 @@ class SheetWriter:
                     cell(row, col, value, kind)
 
             return day
+        if kind == DATETIME:
+            fmt = self.book.format(DATETIME)
+            # the zone once per sheet: Django's current zone sits behind a context-local
+            # lookup that costs more than writing the cell
+            zone = timezone.get_current_timezone()
+
+            def moment(row, col, value):
+                if type(value) is dt.datetime:
+                    if value.tzinfo is not None:
+                        value = value.astimezone(zone)
+                    ws.write_datetime(row, col, value.replace(tzinfo=None, microsecond=0), fmt)
+                else:
+                    cell(row, col, value, kind)
+
+            return moment
         return lambda row, col, value: cell(row, col, value, kind)
 
     def _cell(self, row: int, col: int, value, kind: str, bold: bool = False) -> None:
