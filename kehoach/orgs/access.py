@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -99,17 +99,20 @@ def get_scope(user) -> Scope:
 
 
 def visible_plans(user) -> QuerySet:
-    from kehoach.plans.models import Plan
+    from kehoach.plans.models import Assignment, Plan
 
     scope = get_scope(user)
     qs = Plan.objects.all()
     if scope.is_admin:
         return qs
-    # A draft plan (being prepared or cloned) is not yet work for the units it names.
+    # A draft plan (being prepared or cloned) is not yet work for the units it names. EXISTS,
+    # not a join: joined, a province's plan is one row per assignment to de-duplicate.
+    assigned = Exists(
+        Assignment.objects.filter(task__plan=OuterRef("pk"), unit_id__in=scope.own_unit_ids)
+    )
     return qs.filter(
-        Q(issuer_unit_id__in=scope.oversight_unit_ids)
-        | (Q(tasks__assignments__unit_id__in=scope.own_unit_ids) & ~Q(status=DRAFT))
-    ).distinct()
+        Q(issuer_unit_id__in=scope.oversight_unit_ids) | (assigned & ~Q(status=DRAFT))
+    )
 
 
 def get_plan_for_user(user, plan_id: int):
