@@ -469,6 +469,7 @@ EN = {
     "sản phẩm đã đạt": "deliverables met",
     "báo cáo theo tháng": "reports per month",
     "tổng hợp tiến độ": "progress tally",
+    "tính lại lúc": "recomputed at",
 }
 
 
