@@ -110,9 +110,7 @@ def visible_plans(user) -> QuerySet:
     assigned = Exists(
         Assignment.objects.filter(task__plan=OuterRef("pk"), unit_id__in=scope.own_unit_ids)
     )
-    return qs.filter(
-        Q(issuer_unit_id__in=scope.oversight_unit_ids) | (assigned & ~Q(status=DRAFT))
-    )
+    return qs.filter(Q(issuer_unit_id__in=scope.oversight_unit_ids) | (assigned & ~Q(status=DRAFT)))
 
 
 def get_plan_for_user(user, plan_id: int):
