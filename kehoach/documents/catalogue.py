@@ -215,6 +215,10 @@ class Catalogue:
     def close(self) -> None:
         if self.book is not None:
             self.book.close()
+        self.abort()
+
+    def abort(self) -> None:
+        """Let go of the files (the package failed: the index is not written)."""
         if self.files_spool is not None:
             self.files_spool.close()
             self.links_spool.close()
@@ -263,6 +267,8 @@ class CatalogueProcess:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
         self.errors.close()
 
     def _failed(self):
@@ -294,6 +300,7 @@ class SplitCatalogue:
 
     def abort(self) -> None:
         self.worker.abort()
+        self.local.abort()
 
 
 def _package_root() -> str:

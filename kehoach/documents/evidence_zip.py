@@ -417,8 +417,7 @@ def write_package(
                     progress(stats.files + stats.missing, total)
             catalogue.close()
         except BaseException:
-            if isinstance(catalogue, c.SplitCatalogue):
-                catalogue.abort()
+            catalogue.abort()
             raise
 
         index = Path(work, "index.xlsx")

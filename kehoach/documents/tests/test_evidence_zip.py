@@ -255,3 +255,25 @@ def test_a_failing_catalogue_worker_fails_the_package_clearly(results, monkeypat
     monkeypatch.setattr(catalogue.subprocess, "Popen", broken)
     with pytest.raises(RuntimeError, match="catalogue worker failed: catalogue broke"):
         _package(results.plan)
+
+
+def test_a_package_failing_midway_stops_its_worker(results, monkeypatch):
+    from kehoach.documents import evidence_zip
+
+    monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
+    started = []
+    real = evidence_zip.c.CatalogueProcess
+
+    class Kept(real):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    def broken(zf, info, source):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(evidence_zip.c, "CatalogueProcess", Kept)
+    monkeypatch.setattr(evidence_zip, "_add_member", broken)
+    with pytest.raises(OSError, match="disk full"):
+        _package(results.plan)
+    assert len(started) == 1 and started[0].process.poll() is not None  # not left running
