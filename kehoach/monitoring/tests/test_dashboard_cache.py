@@ -8,6 +8,7 @@ served from the cache (fewer queries, pinned).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
@@ -224,3 +225,20 @@ def test_the_stamp_moves_with_each_kind_of_row(seed_plan, report):
     assert queries.stamp_latest(after) is not None
     PlanMonitoring.objects.create(plan=seed_plan, at_risk_days=3)
     assert queries.data_stamp(seed_plan) != after
+
+
+def test_an_edited_template_is_a_new_body_in_development(settings, tmp_path):
+    view = importlib.import_module("kehoach.monitoring.views.dashboard")
+    settings.DEBUG = True
+    before = view._templates_version()
+    origin = tmp_path / "_dashboard_body.html"
+    origin.write_text("{{ x }}")
+
+    class Edited:
+        class origin:
+            name = str(origin)
+
+    real = view.get_template
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(view, "get_template", lambda name: Edited if "_body" in name else real(name))
+        assert view._templates_version() != before

@@ -30,14 +30,21 @@ from .. import charts, forms, queries, services
 LATE_SHOWN = 50
 
 
-@functools.cache
 def _templates_version() -> str:
     """A digest of the templates the body is made of: a body cached (in a shared cache) by the
-    previous release is never shown by the next one."""
+    previous release is never shown by the next one. Read once per process, or on every page
+    with DEBUG on (a template edited during development shows at once)."""
+    return _read_templates_version() if settings.DEBUG else _process_templates_version()
+
+
+def _read_templates_version() -> str:
     digest = hashlib.sha256(usedforsecurity=False)
     for name in BODY_TEMPLATES:
         digest.update(Path(get_template(name).origin.name).read_bytes())
     return digest.hexdigest()[:16]
+
+
+_process_templates_version = functools.cache(_read_templates_version)
 
 
 BODY_TEMPLATES = (
