@@ -128,7 +128,7 @@ class Catalogue:
             self.links_spool = (folder / "links.jsonl").open("w", encoding="utf-8")
         self.files = self.others = 0
 
-    def _common(self, row: Sequence) -> dict:
+    def _common(self, row: Sequence, reviewer: str) -> dict:
         return {
             "evidence_id": row[ID],
             "task": row[TASK_CODE],
@@ -136,7 +136,7 @@ class Catalogue:
             "report_id": row[REPORT_ID],
             "report_date": _iso(row[ENDED_ON] or row[STARTED_ON], self.tz),
             "report_status": self.labels.accepted,
-            "reviewer": row[REVIEWER_NAME] or row[REVIEWER_USERNAME] or "",
+            "reviewer": reviewer,
             "reviewed_at": _iso(row[DECIDED_AT], self.tz),
         }
 
@@ -157,7 +157,7 @@ class Catalogue:
             if self.links_spool is not None:
                 kind = "link" if row[KIND] == "link" else "document"
                 item = {"type": kind, ("url" if kind == "link" else "document"): what}
-                item.update(self._common(row))
+                item.update(self._common(row, reviewer))
                 self.links_spool.write(json.dumps(item, ensure_ascii=False) + "\n")
             if self.book is not None:
                 self.links_index.append(
@@ -188,7 +188,7 @@ class Catalogue:
                 "original_name": row[ORIGINAL_NAME],
                 "mime": row[MIME],
             }
-            item.update(self._common(row))
+            item.update(self._common(row, reviewer))
             self.files_spool.write(json.dumps(item, ensure_ascii=False) + "\n")
         if self.book is not None:
             if missing:
