@@ -289,7 +289,6 @@ class Dashboard:
     fewest: list[UnitRow]
     town_par: par.Estimate
     commune_par: list[par.Estimate]
-    commune_html: str
     deadlines: list[tuple[Deadline, int]]
     inspections: list[Inspection]
     difficulties: list
@@ -474,7 +473,6 @@ def dashboard(
         fewest=fewest,
         town_par=town,
         commune_par=communes,
-        commune_html=render_commune_rows(communes),
         deadlines=[(dl, dl.days_left(today)) for dl in plan_deadlines(plan, tasks, settings)],
         inspections=list(
             inspections.select_related("unit").order_by("follow_up_by", "id")

@@ -242,3 +242,12 @@ def test_an_edited_template_is_a_new_body_in_development(settings, tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(view, "get_template", lambda name: Edited if "_body" in name else real(name))
         assert view._templates_version() != before
+
+
+def test_bad_or_unknown_parameters_are_answered_but_never_cached(page, fixture_reports):
+    """Each made-up query string would otherwise be one more 180 KB entry in the cache."""
+    for params in ({"task": "abc", "state": "bogus"}, {"zzz": "1"}, {"sort": "x" * 500}):
+        html, computed = page(**params)
+        assert 'id="kpi-rate">33,3%' in html  # the unfiltered dashboard, as before
+        assert page(**params)[1] == computed > CACHED_PAGE_QUERIES
+    assert _cached(page, state="complete", sort="-percent", late="all")

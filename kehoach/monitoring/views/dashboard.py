@@ -80,12 +80,19 @@ def _chart_urls(data: queries.Dashboard) -> dict[str, str]:
     }
 
 
-def _body_key(request, plan, today, *, may_remind: bool, partial: bool) -> str | None:
+#: the query string a cached body may answer: the filters, and "all late rows"
+CACHED_PARAMETERS = frozenset({*forms.DashboardFilterForm.base_fields, "late"})
+
+
+def _body_key(request, plan, today, form, *, may_remind: bool, partial: bool) -> str | None:
     """The cache key of the dashboard's body as this user sees it today, or ``None`` when it
-    must not be cached: caching is off, or the data changed too recently (a transaction still
-    open could yet commit rows stamped earlier than the latest one seen)."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if seconds <= 0:
+    must not be cached: caching is off; the query string is not one the page makes (unknown
+    parameters, invalid filters: answered, but never one more cache entry each); or the data
+    changed too recently (a transaction still open could yet commit rows stamped earlier than
+    the latest one seen)."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return None
+    if not set(request.GET) <= CACHED_PARAMETERS or (form.is_bound and not form.is_valid()):
         return None
     stamp = queries.data_stamp(plan)  # 1 query
     latest = queries.stamp_latest(stamp)
@@ -124,27 +131,29 @@ def dashboard(request, plan_id: int):
     today = local_today()
     may_remind = access.can_remind(request.user, plan)
     partial = bool(request.htmx and request.htmx.target == "matrix")
-    key = _body_key(request, plan, today, may_remind=may_remind, partial=partial)
+    key = _body_key(request, plan, today, form, may_remind=may_remind, partial=partial)
     body = cache.get(key) if key else None
     if body is None:
         data = queries.dashboard(
             plan, request.user, today=today, filters=form.filters(), tasks=tasks
         )
-        late = data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN]
-        remind_url = reverse("monitoring:reminders", args=[plan.pk]) if may_remind else None
-        context = {
-            "plan": plan,
-            "d": data,
-            "form": form,
-            "late_shown": late,
-            "late_rows": queries.render_late_rows(late, remind_url),
-            "charts": _chart_urls(data),
-            "may_remind": may_remind,
-            "may_monitor": data.full,
-            "tab": "dashboard",
-        }
-        template = "monitoring/_matrix.html" if partial else "monitoring/_dashboard_body.html"
-        body = render_to_string(template, context, request)
+        context = {"plan": plan, "d": data}
+        if partial:
+            body = render_to_string("monitoring/_matrix.html", context, request)
+        else:
+            late = data.late if request.GET.get("late") == "all" else data.late[:LATE_SHOWN]
+            remind_url = reverse("monitoring:reminders", args=[plan.pk]) if may_remind else None
+            context |= {
+                "form": form,
+                "late_shown": late,
+                "late_rows": queries.render_late_rows(late, remind_url),
+                "commune_rows": queries.render_commune_rows(data.commune_par),
+                "charts": _chart_urls(data),
+                "may_remind": may_remind,
+                "may_monitor": data.full,
+                "tab": "dashboard",
+            }
+            body = render_to_string("monitoring/_dashboard_body.html", context, request)
         if key:
             cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
     if partial:
