@@ -1,12 +1,13 @@
 """The evidence package's catalogue: ``index.xlsx`` and the entries of ``manifest.json``.
 
 ``evidence_zip.write_package`` copies the files into the ZIP; everything written *about* them
-is made here, one entry per file, link or document, in package order. On a province-sized
-package that is more work than the copying itself (an index row is a dozen XlsxWriter cells),
-so a large package has its catalogue made by a second process on the second core, fed through
-a pipe as the files are copied (``CatalogueProcess``, run as ``python -m
-kehoach.documents.catalogue``); a small one makes it in-process (``Catalogue``). Both write the
-same bytes from the same entries.
+is made here (``write_catalogue``), one entry per file, link or document, in package order. On
+a province-sized package the manifest entries and the index rows together cost about as much
+as copying the files, so a large package has its catalogue made by a second process on the
+second core, fed through a pipe as the files are copied (``CatalogueProcess``, run as ``python
+-m kehoach.documents.catalogue``), the index written row by row as the entries arrive; a small
+one is spooled and made in-process at the end (``Catalogue``). Both write the same bytes from
+the same entries.
 
 This module imports no model and needs no database: the worker process only configures the
 time zone and the translated labels it is handed.
@@ -16,14 +17,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 #: the columns ``evidence_zip`` reads for each piece of evidence, in this order
@@ -77,6 +79,9 @@ FIELDS = (
 ) = range(len(FIELDS))
 #: entries sent to the worker at a time: few pickle calls, little memory
 BATCH = 1000
+PIPE_BYTES = 1 << 20
+#: what the worker writes to its standard output once the manifest's files are complete
+ENTRIES_DONE = b"."
 
 
 @dataclass(frozen=True)
@@ -102,31 +107,20 @@ def _iso(value, tz) -> str | None:
     return value.isoformat()
 
 
-INDEX, MANIFEST = "index", "manifest"
+class _Entries:
+    """Turns entries into manifest lines (written at once) and index rows (yielded to the
+    index writer: the files' sheet as they come, the links' and documents' sheet after it,
+    from a spool)."""
 
-
-class Catalogue:
-    """Index rows and manifest entries, written to files in ``folder`` as they come:
-    ``index.xlsx`` (part ``INDEX``), ``files.jsonl`` and ``links.jsonl`` (part ``MANIFEST``: one
-    manifest entry a line). A catalogue may make one part, and another the other."""
-
-    def __init__(self, folder: str | Path, labels: Labels, parts=(INDEX, MANIFEST)):
+    def __init__(self, labels: Labels, files_out, links_out, others, entries_done):
         from zoneinfo import ZoneInfo
 
-        from .xlsx import Book
-
-        folder = Path(folder)
         self.labels = labels
         self.tz = ZoneInfo(labels.time_zone)
-        self.book = self.files_spool = self.links_spool = None
-        if INDEX in parts:
-            self.book = Book(folder / "index.xlsx")
-            self.files_index = self.book.sheet(labels.files_sheet)
-            self.links_index = self.book.sheet(labels.links_sheet)
-        if MANIFEST in parts:
-            self.files_spool = (folder / "files.jsonl").open("w", encoding="utf-8")
-            self.links_spool = (folder / "links.jsonl").open("w", encoding="utf-8")
-        self.files = self.others = 0
+        self.files_out, self.links_out, self.others = files_out, links_out, others
+        self.files = self.other_count = 0
+        self.batch: list[list] = []
+        self.entries_done = entries_done
 
     def _common(self, row: Sequence, reviewer: str) -> dict:
         return {
@@ -140,103 +134,185 @@ class Catalogue:
             "reviewed_at": _iso(row[DECIDED_AT], self.tz),
         }
 
-    def add(self, entry: tuple) -> None:
-        """``(row, path, sha256, size)`` for a file (``sha256`` ``None``: missing from storage),
-        ``(row,)`` for a link or a document."""
-        row = entry[0]
+    def file_rows(self, batches: Iterable[Sequence[tuple]]) -> Iterator[list]:
+        """The files' index rows; the links and documents go to the spool on the way."""
+        for batch in batches:
+            for entry in batch:
+                if len(entry) == 1:
+                    self._other(entry[0])
+                else:
+                    yield self._file(*entry)
+        if self.batch:
+            pickle.dump(self.batch, self.others, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+        self.files_out.close()
+        self.links_out.close()
+        self.entries_done()
+
+    def other_rows(self) -> Iterator[list]:
+        end = self.others.tell()
+        self.others.seek(0)
+        while self.others.tell() < end:
+            yield from pickle.load(self.others)  # noqa: S301 - our own spool
+
+    def _file(self, row: Sequence, path: str, sha: str | None, size: int | None) -> list:
         labels = self.labels
         reviewer = row[REVIEWER_NAME] or row[REVIEWER_USERNAME] or ""
-        if len(entry) == 1:
-            self.others += 1
-            if row[KIND] == "link":
-                label, what = labels.link, row[URL]
-            else:
-                date = f"ngày {row[DOC_DATE]:%d/%m/%Y}" if row[DOC_DATE] else ""
-                what = " ".join(p for p in (row[DOC_NUMBER], date, row[DOC_ISSUER]) if p)
-                label = labels.document
-            if self.links_spool is not None:
-                kind = "link" if row[KIND] == "link" else "document"
-                item = {"type": kind, ("url" if kind == "link" else "document"): what}
-                item.update(self._common(row, reviewer))
-                self.links_spool.write(json.dumps(item, ensure_ascii=False) + "\n")
-            if self.book is not None:
-                self.links_index.append(
-                    [
-                        self.others,
-                        row[TASK_CODE],
-                        row[UNIT_NAME],
-                        row[REPORT_ID],
-                        row[ENDED_ON] or row[STARTED_ON],
-                        label,
-                        what,
-                        reviewer,
-                    ]
-                )
-            return
-        _row, path, sha, size = entry
         self.files += 1
         missing = sha is None
-        if self.files_spool is not None:
-            item = {
-                "type": "file",
-                "path": path,
-                "sha256": sha,
-                "size": size,
-                "sha256_at_upload": row[SHA256],
-                "matches_upload": not missing and sha == row[SHA256],
-                "missing": missing,
-                "original_name": row[ORIGINAL_NAME],
-                "mime": row[MIME],
-            }
-            item.update(self._common(row, reviewer))
-            self.files_spool.write(json.dumps(item, ensure_ascii=False) + "\n")
-        if self.book is not None:
-            if missing:
-                state = labels.missing
-            else:
-                state = labels.matched if sha == row[SHA256] else labels.unmatched
-            self.files_index.append(
-                [
-                    self.files,
-                    path,
-                    row[TASK_CODE],
-                    row[UNIT_NAME],
-                    row[REPORT_ID],
-                    row[ENDED_ON] or row[STARTED_ON],
-                    reviewer,
-                    row[DECIDED_AT],
-                    row[ORIGINAL_NAME],
-                    size,
-                    sha,
-                    state,
-                ]
-            )
+        item = {
+            "type": "file",
+            "path": path,
+            "sha256": sha,
+            "size": size,
+            "sha256_at_upload": row[SHA256],
+            "matches_upload": not missing and sha == row[SHA256],
+            "missing": missing,
+            "original_name": row[ORIGINAL_NAME],
+            "mime": row[MIME],
+        }
+        item.update(self._common(row, reviewer))
+        self.files_out.write(
+            ("  " if self.files == 1 else ",\n  ") + json.dumps(item, ensure_ascii=False)
+        )
+        if missing:
+            state = labels.missing
+        else:
+            state = labels.matched if sha == row[SHA256] else labels.unmatched
+        return [
+            self.files,
+            path,
+            row[TASK_CODE],
+            row[UNIT_NAME],
+            row[REPORT_ID],
+            row[ENDED_ON] or row[STARTED_ON],
+            reviewer,
+            row[DECIDED_AT],
+            row[ORIGINAL_NAME],
+            size,
+            sha,
+            state,
+        ]
+
+    def _other(self, row: Sequence) -> None:
+        labels = self.labels
+        reviewer = row[REVIEWER_NAME] or row[REVIEWER_USERNAME] or ""
+        self.other_count += 1
+        if row[KIND] == "link":
+            kind, label, what = "link", labels.link, row[URL]
+        else:
+            date = f"ngày {row[DOC_DATE]:%d/%m/%Y}" if row[DOC_DATE] else ""
+            what = " ".join(p for p in (row[DOC_NUMBER], date, row[DOC_ISSUER]) if p)
+            kind, label = "document", labels.document
+        item = {"type": kind, ("url" if kind == "link" else "document"): what}
+        item.update(self._common(row, reviewer))
+        sep = "  " if self.other_count == 1 else ",\n  "
+        self.links_out.write(sep + json.dumps(item, ensure_ascii=False))
+        self.batch.append(
+            [
+                self.other_count,
+                row[TASK_CODE],
+                row[UNIT_NAME],
+                row[REPORT_ID],
+                row[ENDED_ON] or row[STARTED_ON],
+                label,
+                what,
+                reviewer,
+            ]
+        )
+        if len(self.batch) >= BATCH:
+            pickle.dump(self.batch, self.others, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+
+def write_catalogue(
+    folder: str | Path,
+    labels: Labels,
+    batches: Iterable[Sequence[tuple]],
+    entries_done: Callable[[], None] = lambda: None,
+) -> None:
+    """``index.xlsx``, ``files.items`` and ``links.items`` in ``folder`` from the batches of
+    entries, in package order: ``(row, path, sha256, size)`` for a file (``sha256`` ``None``:
+    missing from storage), ``(row,)`` for a link or a document. The batches are read as the
+    index is written, so they may be fed while the package is copied. The ``.items`` files hold
+    the manifest's entries as the items of its two JSON arrays (indented, comma-separated), so
+    they go into ``manifest.json`` as they are. ``entries_done()`` is called once the last
+    batch is read and the two ``.items`` files are complete, before the index is finished."""
+    from .xlsx import write_tables
+
+    folder = Path(folder)
+    with (
+        (folder / "files.items").open("w", encoding="utf-8") as files_out,
+        (folder / "links.items").open("w", encoding="utf-8") as links_out,
+        tempfile.TemporaryFile() as others,
+    ):
+        entries = _Entries(labels, files_out, links_out, others, entries_done)
+        write_tables(
+            folder / "index.xlsx",
+            [
+                replace(labels.files_sheet, rows=entries.file_rows(batches)),
+                replace(labels.links_sheet, rows=entries.other_rows()),
+            ],
+        )
+
+
+def _spooled(spool) -> Iterator[list[tuple]]:
+    end = spool.tell()
+    spool.seek(0)
+    while spool.tell() < end:
+        yield pickle.load(spool)  # noqa: S301 - our own spool
+
+
+class Catalogue:
+    """The catalogue made in this process: entries are spooled to a temporary file as they
+    come, and the files are written from it at ``close()``."""
+
+    def __init__(self, folder: str | Path, labels: Labels):
+        self.folder, self.labels = folder, labels
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close() or abort()
+        self.batch: list[tuple] = []
+
+    def add(self, entry: tuple) -> None:
+        self.batch.append(entry)
+        if len(self.batch) >= BATCH:
+            pickle.dump(self.batch, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def end(self) -> None:
+        """No more entries: the manifest's ``.items`` files (and here the index too) are
+        written when this returns."""
+        if self.batch:
+            pickle.dump(self.batch, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+        try:
+            write_catalogue(self.folder, self.labels, _spooled(self.spool))
+        finally:
+            self.spool.close()
 
     def close(self) -> None:
-        if self.book is not None:
-            self.book.close()
-        self.abort()
+        """Nothing left: ``end()`` wrote the index as well."""
 
     def abort(self) -> None:
-        """Let go of the files (the package failed: the index is not written)."""
-        if self.files_spool is not None:
-            self.files_spool.close()
-            self.links_spool.close()
+        """Let go of the spool (the package failed: nothing is written)."""
+        self.spool.close()
 
 
 class CatalogueProcess:
     """The same as ``Catalogue``, made by a worker process fed through a pipe: entries are
-    batched and pickled to its standard input; ``close()`` waits for it to write the files."""
+    batched and pickled to its standard input; ``end()`` waits for it to write the manifest's
+    files, ``close()`` for the index."""
 
-    def __init__(self, folder: str | Path, labels: Labels, parts=(INDEX, MANIFEST)):
+    def __init__(self, folder: str | Path, labels: Labels):
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
-            [sys.executable, "-m", "kehoach.documents.catalogue", str(folder), *parts],
+            [sys.executable, "-m", "kehoach.documents.catalogue", str(folder)],
             stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=self.errors,
             env={**os.environ, "PYTHONPATH": _package_root()},
         )
         self.batch: list[tuple] = []
+        _widen(self.process.stdin)
         self._send(labels)
 
     def _send(self, value) -> None:
@@ -251,15 +327,23 @@ class CatalogueProcess:
             self._send(self.batch)
             self.batch = []
 
-    def close(self) -> None:
+    def end(self) -> None:
+        """No more entries; returns once the worker has written the manifest's ``.items``
+        files (it goes on with the index)."""
         if self.batch:
             self._send(self.batch)
             self.batch = []
         self._send(None)
         with contextlib.suppress(BrokenPipeError):
             self.process.stdin.close()
+        if self.process.stdout.read(1) != ENTRIES_DONE:
+            self._failed()
+
+    def close(self) -> None:
+        """Waits for the worker to finish ``index.xlsx``."""
         if self.process.wait() != 0:
             self._failed()
+        self.process.stdout.close()
         self.errors.close()
 
     def abort(self) -> None:
@@ -269,6 +353,7 @@ class CatalogueProcess:
             self.process.wait()
         with contextlib.suppress(OSError):
             self.process.stdin.close()
+        self.process.stdout.close()
         self.errors.close()
 
     def _failed(self):
@@ -282,25 +367,11 @@ class CatalogueProcess:
         )
 
 
-class SplitCatalogue:
-    """The index made by a worker process, the manifest here: the two halves of the work on
-    the two cores, the index being the larger."""
-
-    def __init__(self, folder: str | Path, labels: Labels):
-        self.worker = CatalogueProcess(folder, labels, (INDEX,))
-        self.local = Catalogue(folder, labels, (MANIFEST,))
-
-    def add(self, entry: tuple) -> None:
-        self.worker.add(entry)
-        self.local.add(entry)
-
-    def close(self) -> None:
-        self.local.close()
-        self.worker.close()
-
-    def abort(self) -> None:
-        self.worker.abort()
-        self.local.abort()
+def _widen(pipe) -> None:
+    """A 1 MiB pipe (Linux; 64 KiB by default): a batch is handed over in one write while the
+    worker is still busy with the one before, instead of waiting for it."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _package_root() -> str:
@@ -311,19 +382,24 @@ def _package_root() -> str:
     return root + (os.pathsep + rest if rest else "")
 
 
-def _serve(folder: str, parts: Sequence[str]) -> None:
-    """The worker: labels, then batches of entries until ``None``; then the files are closed."""
+def _serve(folder: str) -> None:
+    """The worker: labels, then batches of entries until ``None``, written as they come."""
     from django.conf import settings
 
     source = sys.stdin.buffer
     labels = pickle.load(source)  # noqa: S301 - from our parent process
     settings.configure(USE_TZ=True, TIME_ZONE=labels.time_zone)
-    catalogue = Catalogue(folder, labels, parts)
-    while (batch := pickle.load(source)) is not None:  # noqa: S301
-        for entry in batch:
-            catalogue.add(entry)
-    catalogue.close()
+
+    def batches() -> Iterator[list[tuple]]:
+        while (batch := pickle.load(source)) is not None:  # noqa: S301
+            yield batch
+
+    def entries_done() -> None:
+        sys.stdout.buffer.write(ENTRIES_DONE)
+        sys.stdout.buffer.flush()
+
+    write_catalogue(folder, labels, batches(), entries_done)
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], sys.argv[2:])
+    _serve(sys.argv[1])

@@ -10,7 +10,10 @@ is refused), counts, dates ``DD/MM/YYYY`` and date-times in Vietnam's wall-clock
 province's evidence).
 
 ``write_xlsx`` writes whole sheets; ``Book`` lets a caller feed several sheets row by row from
-one loop (the evidence package's ``index.xlsx``).
+one loop. ``write_tables`` writes plain tables (a header and rows, no preamble or total) with
+the same look through rust_xlsxwriter (``rustpy_xlsxwriter``), about ten times faster per cell
+than XlsxWriter's Python: for the lists that run to a row per evidence file (the evidence
+package's ``index.xlsx``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import rustpy_xlsxwriter
 import xlsxwriter
 from django.utils import timezone
 
@@ -68,6 +72,9 @@ class Column:
     header: str
     width: float
     kind: str = TEXT
+    #: ``write_tables`` only: the column is this formula on each row (``{row}``: the row's
+    #: number), not a value; such columns come after the others
+    formula: str = ""
 
 
 @dataclass(frozen=True)
@@ -309,3 +316,88 @@ def write_xlsx(
                 progress(written)
         writer.finish()  # a total computed from the rows is computed now, after them
     book.close()
+
+
+def _rust_format(kind: str):
+    spec = rustpy_xlsxwriter.Format()
+    if kind in FORMATS:
+        spec.set_num_format(FORMATS[kind])
+    if kind == WRAP:
+        spec.set_text_wrap().set_align("top")
+    if kind == LINK:
+        spec.set_font_color(LINK_STYLE["font_color"]).set_underline("single")
+    return spec
+
+
+def _rust_header():
+    return (
+        rustpy_xlsxwriter.Format()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(HEADER["valign"])
+        .set_align(HEADER["align"])
+        .set_background_color(HEADER["bg_color"])
+        .set_border("thin")
+        .set_border_color(HEADER["border_color"])
+    )
+
+
+def _table_records(sheet: Sheet, headers: list[str]):
+    """The rows as the records rust_xlsxwriter takes: text cleaned as ``Book`` does, date-times
+    in Vietnam's wall-clock time; a sheet without rows still gets its header."""
+    kinds = [c.kind for c in sheet.columns if not c.formula]
+    texts = [i for i, kind in enumerate(kinds) if kind in (TEXT, WRAP, LINK)]
+    moments = [i for i, kind in enumerate(kinds) if kind == DATETIME]
+    zone = timezone.get_current_timezone()
+    empty = True
+    for values in sheet.rows:
+        values = list(values)
+        for i in texts:
+            if type(values[i]) is str:
+                values[i] = _text(values[i])
+        for i in moments:
+            value = values[i]
+            if type(value) is dt.datetime:
+                if value.tzinfo is not None:
+                    value = value.astimezone(zone)
+                values[i] = value.replace(tzinfo=None, microsecond=0)
+        empty = False
+        yield dict(zip(headers, values, strict=False))
+    if empty:
+        yield dict.fromkeys(headers)
+
+
+def write_tables(target, sheets: Sequence[Sheet]) -> None:
+    """Write ``sheets`` (header and rows only) to ``target``, a path, streaming.
+
+    Each sheet's rows are read lazily, one sheet after the other, and written in
+    rust_xlsxwriter's constant-memory mode: a sheet's rows may be a generator fed as the caller
+    goes. The look is ``Book``'s: the same header, widths, number formats, frozen header row
+    repeated on printed pages. Link columns are ``formula`` columns (``HYPERLINK()`` of a cell).
+    """
+    taken: set[str] = set()
+    entries, widths, formats, formulas = [], {}, {}, {}
+    for sheet in sheets:
+        name = _sheet_name(sheet.title, taken)
+        values = [c for c in sheet.columns if not c.formula]
+        computed = [c for c in sheet.columns if c.formula]
+        if sheet.columns[: len(values)] != values:
+            raise ValueError("formula columns come after the value columns")
+        headers = [c.header for c in values]
+        if len(set(headers + [c.header for c in computed])) != len(sheet.columns):
+            raise ValueError(f"two columns of sheet {name!r} have the same header")
+        entries.append((name, _table_records(sheet, headers)))
+        widths[name] = [c.width for c in sheet.columns]
+        formats[name] = [_rust_format(c.kind) for c in sheet.columns]
+        if computed:
+            formulas[name] = {c.header: c.formula for c in computed}
+    rustpy_xlsxwriter.write_worksheets(
+        entries,
+        str(target),
+        freeze_panes={"general": {"row": 1, "col": 0}},
+        column_widths=widths,
+        column_formats=formats,
+        header_format={"general": _rust_header()},
+        formula_columns=formulas or None,
+        page_setup={"general": {"repeat_rows": 0}},
+    )

@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from kehoach.documents.evidence_zip import write_package
 from kehoach.reporting.models import Evidence
@@ -83,8 +84,31 @@ def test_index_xlsx(results):
     rows = [dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert len(rows) == 4
     assert {r["So với khi tải lên"] for r in rows} == {"Khớp"}
-    assert ws.freeze_panes == "A2"
-    assert book["Liên kết, văn bản"].max_row == 1 + 4  # 3 links and a document
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
+    header = ws["A1"]
+    assert header.font.b and header.alignment.wrap_text and header.fill.fgColor.rgb == "FFDCE6F1"
+    assert ws.column_dimensions["B"].width == pytest.approx(60.71, abs=0.01)
+    first = {h: ws.cell(2, i + 1) for i, h in enumerate(headers)}
+    assert first["STT"].value == 1 and first["STT"].number_format == "#,##0"
+    assert first["Ngày thực hiện"].is_date and first["Ngày thực hiện"].number_format == "DD/MM/YYYY"
+    assert first["Duyệt lúc"].number_format == "DD/MM/YYYY HH:MM"
+    decided = Evidence.objects.get(
+        pk=json.loads(zf.read("manifest.json"))["files"][0]["evidence_id"]
+    )
+    local = timezone.localtime(decided.report.decided_at).replace(tzinfo=None, microsecond=0)
+    assert first["Duyệt lúc"].value == local  # Vietnam's wall-clock time
+    assert first["Dung lượng (byte)"].value == decided.size
+    assert first["Đường dẫn trong gói"].alignment.wrap_text
+
+    links = book["Liên kết, văn bản"]
+    assert links.max_row == 1 + 4  # 3 links and a document
+    link_headers = [c.value for c in links[1]]
+    assert link_headers[-1] == "Mở liên kết"
+    kinds = {r[5]: r for r in links.iter_rows(min_row=2, values_only=True)}
+    assert set(kinds) == {"Đường liên kết", "Văn bản"}
+    opener = links.cell(2, len(link_headers))
+    assert opener.value.startswith("=IF(") and "HYPERLINK(G2," in opener.value  # opens its row's
+    assert opener.font.u == "single"
 
 
 def test_a_unit_package_has_its_own_files_only(results, org_units):
@@ -236,7 +260,6 @@ def test_the_catalogue_worker_writes_what_the_package_writes_in_process(results,
     monkeypatch.setattr(evidence_zip.c, "CatalogueProcess", Counted)
     worker, worker_stats, _ = _package(results.plan)
     assert len(spawned) == 1 and spawned[0].process.returncode == 0
-    assert spawned[0].process.args[-1] == "index"  # the manifest is made here
     assert worker_stats == in_stats and worker_stats.missing == 1
     assert _contents(worker) == _contents(in_process)
     manifest, sheets, _files = _contents(worker)
