@@ -15,18 +15,16 @@ time zone and the translated labels it is handed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import json
-import os
 import pickle
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .workers import Worker
 
 #: the columns ``evidence_zip`` reads for each piece of evidence, in this order
 FIELDS = (
@@ -79,9 +77,8 @@ FIELDS = (
 ) = range(len(FIELDS))
 #: entries sent to the worker at a time: few pickle calls, little memory
 BATCH = 1000
-PIPE_BYTES = 1 << 20
-#: what the worker writes to its standard output once the manifest's files are complete
-ENTRIES_DONE = b"."
+#: what the worker answers once the manifest's files are complete
+ENTRIES_DONE = "entries done"
 
 
 @dataclass(frozen=True)
@@ -297,89 +294,38 @@ class Catalogue:
         self.spool.close()
 
 
-class CatalogueProcess:
+class CatalogueProcess(Worker):
     """The same as ``Catalogue``, made by a worker process fed through a pipe: entries are
     batched and pickled to its standard input; ``end()`` waits for it to write the manifest's
     files, ``close()`` for the index."""
 
-    def __init__(self, folder: str | Path, labels: Labels):
-        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
-            [sys.executable, "-m", "kehoach.documents.catalogue", str(folder)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.errors,
-            env={**os.environ, "PYTHONPATH": _package_root()},
-        )
-        self.batch: list[tuple] = []
-        _widen(self.process.stdin)
-        self._send(labels)
+    name = "catalogue worker"
 
-    def _send(self, value) -> None:
-        try:
-            pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except BrokenPipeError:
-            self._failed()
+    def __init__(self, folder: str | Path, labels: Labels):
+        super().__init__("kehoach.documents.catalogue", str(folder))
+        self.batch: list[tuple] = []
+        self.send(labels)
 
     def add(self, entry: tuple) -> None:
         self.batch.append(entry)
         if len(self.batch) >= BATCH:
-            self._send(self.batch)
+            self.send(self.batch)
             self.batch = []
 
     def end(self) -> None:
         """No more entries; returns once the worker has written the manifest's ``.items``
         files (it goes on with the index)."""
         if self.batch:
-            self._send(self.batch)
+            self.send(self.batch)
             self.batch = []
-        self._send(None)
-        with contextlib.suppress(BrokenPipeError):
-            self.process.stdin.close()
-        if self.process.stdout.read(1) != ENTRIES_DONE:
-            self._failed()
+        self.send(None)
+        self.end_input()
+        if self.receive() != ENTRIES_DONE:
+            self.failed()
 
     def close(self) -> None:
         """Waits for the worker to finish ``index.xlsx``."""
-        if self.process.wait() != 0:
-            self._failed()
-        self.process.stdout.close()
-        self.errors.close()
-
-    def abort(self) -> None:
-        """Stop the worker (the package failed on our side)."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        with contextlib.suppress(OSError):
-            self.process.stdin.close()
-        self.process.stdout.close()
-        self.errors.close()
-
-    def _failed(self):
-        self.process.kill()
-        self.process.wait()
-        self.errors.seek(0)
-        detail = self.errors.read().decode(errors="replace").strip().splitlines()
-        self.errors.close()
-        raise RuntimeError(
-            "the evidence catalogue worker failed: " + (detail[-1] if detail else "no output")
-        )
-
-
-def _widen(pipe) -> None:
-    """A 1 MiB pipe (Linux; 64 KiB by default): a batch is handed over in one write while the
-    worker is still busy with the one before, instead of waiting for it."""
-    with contextlib.suppress(AttributeError, OSError):
-        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-
-
-def _package_root() -> str:
-    """The folder holding the ``kehoach`` package, first on the worker's path (the parent may
-    run from a checkout that is not installed)."""
-    root = str(Path(__file__).resolve().parents[2])
-    rest = os.environ.get("PYTHONPATH", "")
-    return root + (os.pathsep + rest if rest else "")
+        self.wait()
 
 
 def _serve(folder: str) -> None:
@@ -395,7 +341,7 @@ def _serve(folder: str) -> None:
             yield batch
 
     def entries_done() -> None:
-        sys.stdout.buffer.write(ENTRIES_DONE)
+        pickle.dump(ENTRIES_DONE, sys.stdout.buffer)
         sys.stdout.buffer.flush()
 
     write_catalogue(folder, labels, batches(), entries_done)

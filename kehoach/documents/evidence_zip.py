@@ -40,12 +40,15 @@ from kehoach.reporting.models import Evidence, EvidenceKind, ReportStatus
 
 from . import catalogue as c
 from .queries import Scope
+from .readahead import MISSING, Readahead
 from .xlsx import DATE, DATETIME, HYPERLINK_MAX, INT, LINK, WRAP, Column, Sheet
 
 CHUNK = 1024 * 1024
 #: for the manifest and the other deflated members: fast, most of the size is the files anyway
 COMPRESSLEVEL = 1
 ROWS = 2000
+#: the most bytes of files read ahead at a time (twice that in memory, at most)
+AHEAD_BYTES = 16 << 20
 #: from this many files on, the index is made by a second process while the files are copied:
 #: starting it costs about a tenth of a second
 WORKER_FILES = 2000
@@ -265,12 +268,75 @@ def _opener(storage: Storage):
         base = os.path.abspath(location)
 
         def local(name: str):
-            if not _STORAGE_NAME.match(name) or ".." in name:
+            if not _plain_storage_name(name):
                 return storage.open(name, "rb")  # Django's own checks decide
             return open(os.path.join(base, name), "rb")  # noqa: SIM115 - closed by the caller
 
         return local
     return lambda name: storage.open(name, "rb")
+
+
+def _local_folder(storage: Storage) -> str | None:
+    """The folder of a storage on this machine's disk, if it is one."""
+    location = getattr(storage, "location", None)
+    if location and hasattr(storage, "path"):
+        return os.path.abspath(location)
+    return None
+
+
+def _plain_storage_name(name: str) -> bool:
+    return bool(_STORAGE_NAME.match(name)) and ".." not in name
+
+
+def _with_contents(rows: Iterator[tuple], reader: Readahead | None) -> Iterator[tuple]:
+    """``(row, content)`` for each row: for a file, its bytes and SHA-256 as the reader
+    returned them, or ``MISSING``, or else something to be read here (``None``, ``LARGER``);
+    ``None`` for the rest.
+    With a reader, the files of the next batch are asked for before this one is handed out."""
+    if reader is None:
+        for row in rows:
+            yield row, None
+        return
+    pending: list[tuple] | None = None
+    for batch in _batches(rows):
+        asked = [
+            (row[c.FILE], row[c.SIZE])
+            for row in batch
+            if row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row)
+        ]
+        reader.request(asked)
+        if pending is not None:
+            yield from _matched(pending, reader.results())
+        pending = batch
+    if pending is not None:
+        yield from _matched(pending, reader.results())
+
+
+def _readable_ahead(row: Sequence) -> bool:
+    size = row[c.SIZE]
+    return bool(size) and size <= CHUNK and _plain_storage_name(row[c.FILE])
+
+
+def _batches(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
+    """The rows in batches of ``ROWS``, or fewer when their files add up to ``AHEAD_BYTES``."""
+    batch, size = [], 0
+    for row in rows:
+        batch.append(row)
+        size += row[c.SIZE] or 0
+        if len(batch) >= ROWS or size >= AHEAD_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _matched(batch: list[tuple], results: list) -> Iterator[tuple]:
+    answers = iter(results)
+    for row in batch:
+        if row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row):
+            yield row, next(answers)
+        else:
+            yield row, None
 
 
 def _zip_date(day: dt.date | None) -> tuple[int, int, int, int, int, int]:
@@ -401,15 +467,18 @@ def write_package(
     folder, used = None, set()
     folders = _Folders()
     open_file = _opener(storage)
+    local = _local_folder(storage)
     with (
         StreamingZipFile(_Forward(target), "w", allowZip64=True, compresslevel=COMPRESSLEVEL) as zf,
         tempfile.TemporaryDirectory() as work,
     ):
         labels = _labels()
-        maker = c.CatalogueProcess if total >= WORKER_FILES else c.Catalogue
-        catalogue = maker(work, labels)
+        large = total >= WORKER_FILES
+        catalogue = (c.CatalogueProcess if large else c.Catalogue)(work, labels)
+        reader = Readahead(local) if large and local else None
         try:
-            for row in evidence.values_list(*c.FIELDS).iterator(chunk_size=ROWS):
+            rows = evidence.values_list(*c.FIELDS).iterator(chunk_size=ROWS)
+            for row, content in _with_contents(rows, reader):
                 if row[c.KIND] != EvidenceKind.FILE:
                     if row[c.KIND] == EvidenceKind.LINK:
                         stats.links += 1
@@ -426,26 +495,38 @@ def write_package(
                 info = zipfile.ZipInfo(path, date_time=_zip_date(day))
                 info.compress_type = compress_type(name)
                 info.file_size = row[c.SIZE] or 0
-                try:
-                    source = open_file(row[c.FILE])
-                except (FileNotFoundError, OSError):
+                if isinstance(content, tuple):  # read ahead
+                    data, sha = content
+                    info.file_size = size = len(data)
+                    zf.writestr(info, data, compresslevel=COMPRESSLEVEL)
+                elif content != MISSING:  # read here
+                    try:
+                        source = open_file(row[c.FILE])
+                    except (FileNotFoundError, OSError):
+                        content = MISSING
+                    else:
+                        with source:
+                            sha, size = _add_member(zf, info, source)
+                if content == MISSING:
                     stats.missing += 1
                     catalogue.add((row, path, None, None))
                 else:
-                    with source:
-                        sha, size = _add_member(zf, info, source)
                     stats.files += 1
                     stats.bytes += size
                     stats.mismatched += sha != row[c.SHA256]
                     catalogue.add((row, path, sha, size))
                 if progress is not None:
                     progress(stats.files + stats.missing, total)
+            if reader is not None:
+                reader.close()
             catalogue.end()
             # the manifest first: a worker is still finishing the index meanwhile
             _add_manifest(zf, Path(work), plan, unit_name, stats)
             catalogue.close()
         except BaseException:
             catalogue.abort()
+            if reader is not None:
+                reader.abort()
             raise
 
         index = Path(work, "index.xlsx")

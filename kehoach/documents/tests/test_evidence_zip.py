@@ -241,62 +241,76 @@ def _contents(zf) -> tuple:
     return manifest, sheets, files
 
 
-def test_the_catalogue_worker_writes_what_the_package_writes_in_process(results, monkeypatch):
-    """A large package has its index and manifest made by a second process: the same bytes."""
-    from kehoach.documents import evidence_zip
-
-    evidence = Evidence.objects.filter(report__assignment__task__plan=results.plan, kind="file")
-    default_storage.delete(evidence.first().file.name)  # a missing file, too
-    in_process, in_stats, _ = _package(results.plan)
-    monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
-    spawned = []
-    real = evidence_zip.c.CatalogueProcess
-
-    class Counted(real):
-        def __init__(self, *args, **kwargs):
-            spawned.append(self)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(evidence_zip.c, "CatalogueProcess", Counted)
-    worker, worker_stats, _ = _package(results.plan)
-    assert len(spawned) == 1 and spawned[0].process.returncode == 0
-    assert worker_stats == in_stats and worker_stats.missing == 1
-    assert _contents(worker) == _contents(in_process)
-    manifest, sheets, _files = _contents(worker)
-    assert len(manifest["files"]) == 4 and len(sheets["Tệp"]) > 4
-
-
-def test_a_failing_catalogue_worker_fails_the_package_clearly(results, monkeypatch):
-    from kehoach.documents import catalogue, evidence_zip
-
-    monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
-    real_popen = catalogue.subprocess.Popen
-
-    def broken(args, **kwargs):  # a worker that dies as it starts
-        return real_popen([args[0], "-c", "import sys; sys.exit('catalogue broke')"], **kwargs)
-
-    monkeypatch.setattr(catalogue.subprocess, "Popen", broken)
-    with pytest.raises(RuntimeError, match="catalogue worker failed: catalogue broke"):
-        _package(results.plan)
-
-
-def test_a_package_failing_midway_stops_its_worker(results, monkeypatch):
-    from kehoach.documents import evidence_zip
+def _spawned(monkeypatch) -> list:
+    """Make every package use its workers; the workers started, as they start."""
+    from kehoach.documents import evidence_zip, workers
 
     monkeypatch.setattr(evidence_zip, "WORKER_FILES", 1)
     started = []
-    real = evidence_zip.c.CatalogueProcess
+    real = workers.Worker.__init__
 
-    class Kept(real):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            started.append(self)
+    def counted(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        started.append(self)
 
-    def broken(zf, info, source):
+    monkeypatch.setattr(workers.Worker, "__init__", counted)
+    return started
+
+
+def test_the_workers_write_what_the_package_writes_in_process(results, monkeypatch):
+    """A large package has its files read ahead and its index and manifest made by two worker
+    processes: the same bytes as a small package made in one process."""
+    evidence = list(
+        Evidence.objects.filter(report__assignment__task__plan=results.plan, kind="file")
+    )
+    default_storage.delete(evidence[0].file.name)  # a missing file
+    with default_storage.open(evidence[1].file.name, "ab") as grown:  # changed since upload
+        grown.write(b" and more")
+    in_process, in_stats, _ = _package(results.plan)
+    started = _spawned(monkeypatch)
+    worker, worker_stats, _ = _package(results.plan)
+    assert sorted(w.name for w in started) == ["catalogue worker", "file reader"]
+    assert all(w.process.returncode == 0 for w in started)
+    assert worker_stats == in_stats
+    assert (worker_stats.missing, worker_stats.mismatched) == (1, 1)
+    assert _contents(worker) == _contents(in_process)
+    manifest, sheets, files = _contents(worker)
+    assert len(manifest["files"]) == 4 and len(sheets["Tệp"]) > 4
+    grown = next(e for e in manifest["files"] if e["evidence_id"] == evidence[1].pk)
+    assert files[grown["path"]].endswith(b" and more")
+    assert grown["size"] == evidence[1].size + len(b" and more")
+
+
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [("catalogue", "catalogue worker failed"), ("readahead", "file reader failed")],
+)
+def test_a_failing_worker_fails_the_package_clearly(results, monkeypatch, module, message):
+    from kehoach.documents import workers
+
+    started = _spawned(monkeypatch)
+    real_popen = workers.subprocess.Popen
+
+    def broken(args, **kwargs):  # this worker dies as it starts
+        if args[2] == f"kehoach.documents.{module}":
+            args = [args[0], "-c", f"import sys; sys.exit('{module} broke')"]
+        return real_popen(args, **kwargs)
+
+    monkeypatch.setattr(workers.subprocess, "Popen", broken)
+    with pytest.raises(RuntimeError, match=f"{message}: {module} broke"):
+        _package(results.plan)
+    assert len(started) == 2 and all(w.process.poll() is not None for w in started)
+
+
+def test_a_package_failing_midway_stops_its_workers(results, monkeypatch):
+    from kehoach.documents import evidence_zip
+
+    started = _spawned(monkeypatch)
+
+    def broken(name):
         raise OSError("disk full")
 
-    monkeypatch.setattr(evidence_zip.c, "CatalogueProcess", Kept)
-    monkeypatch.setattr(evidence_zip, "_add_member", broken)
+    monkeypatch.setattr(evidence_zip, "compress_type", broken)
     with pytest.raises(OSError, match="disk full"):
         _package(results.plan)
-    assert len(started) == 1 and started[0].process.poll() is not None  # not left running
+    assert len(started) == 2 and all(w.process.poll() is not None for w in started)
