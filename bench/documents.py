@@ -10,7 +10,8 @@ Measured in one run, on the same files:
 
 - the year-end report (rows + DOCX) and the Excel workbook: wall time;
 - the evidence package: MB/s of ``documents.evidence_zip.write_package`` for the whole plan
-  (its ``index.xlsx`` made by a worker process on the second core, as on any large package),
+  (as on any large package, its files read ahead and its ``index.xlsx`` and manifest entries
+  made by two worker processes, so that the work runs on both cores),
   beside the floor — a plain ``zipfile`` copy of the very same files under the same names and
   compression, from a list made beforehand (no database, no hashing, no index or manifest);
   both read from a warm page cache, best of ``--repeat`` runs, to a temporary file on disk;
@@ -18,8 +19,8 @@ Measured in one run, on the same files:
   per-file costs no longer dominate;
 - memory: the package written at two sizes (a fifth of the units, then all of them) in a fresh
   child process each: the growth of the peak RSS (VmHWM, reset before the run) and, in another
-  child, ``tracemalloc``'s peak (Python objects only), to show it is flat; and the peak RSS of
-  the index worker that package started.
+  child, ``tracemalloc``'s peak (Python objects only), to show it is flat; and the larger peak
+  RSS of the two workers that package started.
 
 Targets (issue 6): DOCX under 5 s, ZIP within 1.5× of the floor, memory flat as the package grows.
 """
@@ -339,7 +340,7 @@ def _reset_peak_rss() -> None:
 
 def child_memory(plan_id: int, share: float, traced: bool) -> dict:
     """In a fresh process: the package at ``share`` of the units; peak RSS, or tracemalloc's;
-    and the peak RSS of the index worker it starts (a child process)."""
+    and the larger peak RSS of the two workers it starts (child processes)."""
     import resource
     import tracemalloc
 
@@ -530,7 +531,7 @@ def main() -> None:
             f"  {rss['files']:>7,} files, {rss['zip_mb']:5.0f} MB zip: peak RSS "
             f"{rss['rss_before_mb']:.0f} → {rss['rss_peak_mb']:.0f} MB "
             f"(+{rss['rss_peak_mb'] - rss['rss_before_mb']:.0f} MB); tracemalloc peak "
-            f"{traced['tracemalloc_peak_mb']:.1f} MB; index worker peak RSS "
+            f"{traced['tracemalloc_peak_mb']:.1f} MB; largest worker peak RSS "
             f"{rss['worker_rss_mb']:.0f} MB",
             flush=True,
         )

@@ -9,8 +9,10 @@ Constant memory whatever the size: the database is read through a cursor in chun
 copied from storage into its ZIP member a chunk at a time (its SHA-256 computed on the way and
 compared with the one recorded at upload), and the index and manifest rows are spooled to
 temporary files, not kept in lists. A file missing from storage is listed as missing, not fatal.
-The index and the manifest entries are made by ``catalogue`` — the index in a second process,
-fed as the files are copied, from ``WORKER_FILES`` files on.
+The index and the manifest entries are made by ``catalogue``. From ``WORKER_FILES`` files on,
+the package's three jobs run side by side on two cores: a worker reads the next batch of files
+(``readahead``), this process writes the ZIP, and another worker makes the catalogue from what
+it is fed as the files are copied.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ COMPRESSLEVEL = 1
 ROWS = 2000
 #: the most bytes of files read ahead at a time (twice that in memory, at most)
 AHEAD_BYTES = 16 << 20
-#: from this many files on, the index is made by a second process while the files are copied:
-#: starting it costs about a tenth of a second
+#: from this many files on, files are read ahead and the catalogue made by worker processes:
+#: starting them costs about a tenth of a second
 WORKER_FILES = 2000
 TITLE_CHARS = 70
 #: already compressed: stored as they are (deflating them costs time and saves nothing)
@@ -263,9 +265,8 @@ def _member_name(day: dt.date, stored: str, original: str) -> str:
 def _opener(storage: Storage):
     """``open(name)`` for the evidence files: straight from disk on a local storage (the names
     are ours, checked by a pattern), through the storage API otherwise."""
-    location = getattr(storage, "location", None)
-    if location and hasattr(storage, "path"):
-        base = os.path.abspath(location)
+    base = _local_folder(storage)
+    if base is not None:
 
         def local(name: str):
             if not _plain_storage_name(name):
@@ -291,28 +292,26 @@ def _plain_storage_name(name: str) -> bool:
 def _with_contents(rows: Iterator[tuple], reader: Readahead | None) -> Iterator[tuple]:
     """``(row, content)`` for each row: for a file, its bytes and SHA-256 as the reader
     returned them, or ``MISSING``, or else something to be read here (``None``, ``LARGER``);
-    ``None`` for the rest.
-    With a reader, the files of the next batch are asked for before this one is handed out."""
+    ``None`` for the rest. With a reader, the files of the next batch are asked for before this
+    one is handed out."""
     if reader is None:
         for row in rows:
             yield row, None
         return
-    pending: list[tuple] | None = None
+    pending = None
     for batch in _batches(rows):
-        asked = [
-            (row[c.FILE], row[c.SIZE])
-            for row in batch
-            if row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row)
-        ]
-        reader.request(asked)
+        ahead = [row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row) for row in batch]
+        files = zip(batch, ahead, strict=True)
+        reader.request([(row[c.FILE], row[c.SIZE]) for row, asked in files if asked])
         if pending is not None:
-            yield from _matched(pending, reader.results())
-        pending = batch
+            yield from _matched(*pending, reader.results())
+        pending = batch, ahead
     if pending is not None:
-        yield from _matched(pending, reader.results())
+        yield from _matched(*pending, reader.results())
 
 
 def _readable_ahead(row: Sequence) -> bool:
+    """A file the reader may read: a plain storage name, a recorded size up to ``CHUNK``."""
     size = row[c.SIZE]
     return bool(size) and size <= CHUNK and _plain_storage_name(row[c.FILE])
 
@@ -330,13 +329,10 @@ def _batches(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _matched(batch: list[tuple], results: list) -> Iterator[tuple]:
+def _matched(batch: list[tuple], ahead: list[bool], results: list) -> Iterator[tuple]:
     answers = iter(results)
-    for row in batch:
-        if row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row):
-            yield row, next(answers)
-        else:
-            yield row, None
+    for row, asked in zip(batch, ahead, strict=True):
+        yield row, (next(answers) if asked else None)
 
 
 def _zip_date(day: dt.date | None) -> tuple[int, int, int, int, int, int]:
@@ -456,9 +452,9 @@ def write_package(
 ) -> PackageStats:
     """Write the package to ``target`` (a binary file object, written forward only).
 
-    One pass over the database: each file goes into the ZIP, its index row into the index
-    workbook (written row by row to a temporary file) and its manifest entry into a spool
-    (another one); the index and the manifest are added at the end.
+    One pass over the database: each file goes into the ZIP and its entry to the catalogue
+    (index row and manifest entry, written to temporary files as they come); the manifest and
+    the index are added at the end.
     """
     storage = storage or default_storage
     stats = PackageStats()
