@@ -369,6 +369,8 @@ EN = {
     "Mở lại báo cáo đã chấp nhận": "Reopen an accepted report",
     "Lý do mở lại": "Reason for reopening",
     "Mở lại": "Reopen",
+    "Mở": "Open",
+    "Mở liên kết": "Open the link",
     "Lịch sử": "History",
     "%(who)s lập báo cáo": "%(who)s created the report",
     "Sửa báo cáo": "Edit report",

@@ -419,10 +419,10 @@ def _index_sheets() -> tuple[Sheet, Sheet]:
     )
     # a link opens from its own column: HYPERLINK() of the address beside it, for web
     # addresses Excel accepts (at most 255 characters)
-    address = "G{row}"
+    address, label = "G{row}", _("Mở").replace('"', '""')
     opener = (
         f'=IF(AND(OR(LEFT({address},7)="http://",LEFT({address},8)="https://"),'
-        f'LEN({address})<={HYPERLINK_MAX}),HYPERLINK({address},"{_("Mở")}"),"")'
+        f'LEN({address})<={HYPERLINK_MAX}),HYPERLINK({address},"{label}"),"")'
     )
     links = Sheet(
         _("Liên kết, văn bản"),
