@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import Storage, default_storage
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehoach.plans.models import Plan
+from kehoach.plans.models import Assignment, Plan
 from kehoach.reporting.files import safe_filename
 from kehoach.reporting.models import Evidence, EvidenceKind, ReportStatus
 
@@ -185,7 +186,8 @@ def compress_type(name: str) -> int:
 
 
 def package_evidence(plan: Plan, unit_ids: Scope = None) -> QuerySet:
-    """The evidence of the accepted reports, in package order (task, unit, date)."""
+    """The evidence of the accepted reports, in package order (task, unit, date): what a
+    package holds (``package_rows`` reads it faster)."""
     qs = Evidence.objects.filter(
         report__assignment__task__plan=plan, report__status=ReportStatus.ACCEPTED
     )
@@ -199,6 +201,60 @@ def package_evidence(plan: Plan, unit_ids: Scope = None) -> QuerySet:
         "report_id",
         "id",
     )
+
+
+#: the columns of ``catalogue.FIELDS`` that come from the assignment, last in a row
+_ASSIGNMENT_FIELDS = (
+    "report__assignment__task__code",
+    "report__assignment__task__title",
+    "report__assignment__unit_id",
+    "report__assignment__unit__name",
+)
+_OWN_FIELDS = c.FIELDS[: -len(_ASSIGNMENT_FIELDS)]
+if c.FIELDS[len(_OWN_FIELDS) :] != _ASSIGNMENT_FIELDS:  # pragma: no cover - a layout change
+    raise ImportError("catalogue.FIELDS must end with the assignment's columns")
+#: an assignment no database holds: where the statement is compiled, the place of its id
+_NO_ASSIGNMENT = -987_654_321_987
+
+
+def package_rows(plan: Plan, unit_ids: Scope = None) -> Iterator[tuple]:
+    """``package_evidence`` as ``catalogue.FIELDS`` rows, in the same order, read an
+    assignment at a time.
+
+    An assignment is one task for one unit, so its rows are consecutive in package order: the
+    assignments come in that order (a small query), and one statement, compiled once, reads
+    each one's evidence by its report (an index), sorted there by date, report and id. The
+    database never sorts the whole package (150,000 wide rows took 0.7 s before the first
+    one), and each row joins its report and reviewer only. Constant memory: a chunked cursor.
+    """
+    assignments = Assignment.objects.filter(task__plan=plan)
+    if unit_ids is not None:
+        assignments = assignments.filter(unit_id__in=list(unit_ids))
+    assignments = assignments.order_by("task__position", "unit__name", "unit_id").values_list(
+        "pk", "task__code", "task__title", "unit_id", "unit__name"
+    )
+    one = (
+        Evidence.objects.filter(
+            report__assignment_id=_NO_ASSIGNMENT, report__status=ReportStatus.ACCEPTED
+        )
+        .order_by("report__started_on", "report_id", "id")
+        .values_list(*_OWN_FIELDS)
+    )
+    compiler = one.query.get_compiler(using=one.db)
+    sql, params = compiler.as_sql()
+    params = list(params)
+    at = params.index(_NO_ASSIGNMENT)
+    converters = compiler.get_converters([column for column, *_ in compiler.select])
+    connection = connections[one.db]
+    for pk, *assignment in assignments:
+        params[at] = pk
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(ROWS):
+                if converters:
+                    rows = compiler.apply_converters(rows, converters)
+                for row in rows:
+                    yield (*row, *assignment)
 
 
 def _short(title: str, limit: int = TITLE_CHARS) -> str:
@@ -458,8 +514,7 @@ def write_package(
     """
     storage = storage or default_storage
     stats = PackageStats()
-    evidence = package_evidence(plan, unit_ids)
-    total = evidence.filter(kind=EvidenceKind.FILE).count()
+    total = package_evidence(plan, unit_ids).filter(kind=EvidenceKind.FILE).count()
     folder, used = None, set()
     folders = _Folders()
     open_file = _opener(storage)
@@ -473,7 +528,7 @@ def write_package(
         catalogue = (c.CatalogueProcess if large else c.Catalogue)(work, labels)
         reader = Readahead(local) if large and local else None
         try:
-            rows = evidence.values_list(*c.FIELDS).iterator(chunk_size=ROWS)
+            rows = package_rows(plan, unit_ids)
             for row, content in _with_contents(rows, reader):
                 if row[c.KIND] != EvidenceKind.FILE:
                     if row[c.KIND] == EvidenceKind.LINK:
