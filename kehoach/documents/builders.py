@@ -140,8 +140,13 @@ def build(document: GeneratedDocument, path: Path, step: Step) -> None:
         write_xlsx(path, sheets)
     elif kind == DocumentKind.EVIDENCE_ZIP:
 
+        shown = [-1]
+
         def files_done(done: int, total: int) -> None:
             share = 90 * done // total if total else 90
+            if share == shown[0]:  # called for every file: the message only when it moves
+                return
+            shown[0] = share
             step(
                 5 + share,
                 _("Đã đóng gói %(done)s/%(total)s tệp")

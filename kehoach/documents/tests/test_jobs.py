@@ -165,3 +165,34 @@ def test_units_export_only_their_own_data(results, cast, org_units):
     services.document_request(
         plan=plan, user=cast["coordinator"], kind=DocumentKind.EVIDENCE_ZIP, unit=other
     )
+
+
+def test_the_package_reports_its_files_as_it_goes(results, cast, tmp_path):
+    document = services.document_request(
+        plan=results.plan, user=cast["coordinator"], kind=DocumentKind.EVIDENCE_ZIP
+    )
+    steps = []
+    builders.build(
+        document, tmp_path / "p.zip", lambda percent, text: steps.append((percent, text))
+    )
+    assert (95, "Đã đóng gói 4/4 tệp") in steps
+
+
+def test_the_package_progress_message_is_made_once_per_share_not_per_file(
+    results, cast, tmp_path, monkeypatch
+):
+    def package(target, plan, *, progress, **kwargs):
+        for done in range(1, 1001):
+            progress(done, 1000)
+
+    monkeypatch.setattr(builders.evidence_zip, "write_package", package)
+    document = services.document_request(
+        plan=results.plan, user=cast["coordinator"], kind=DocumentKind.EVIDENCE_ZIP
+    )
+    steps = []
+    builders.build(
+        document, tmp_path / "p.zip", lambda percent, text: steps.append((percent, text))
+    )
+    files = [(percent, text) for percent, text in steps if text.startswith("Đã đóng gói")]
+    assert len(files) == 91  # 0 % … 90 % of the share, each once
+    assert files[-1] == (95, "Đã đóng gói 1.000/1.000 tệp")
