@@ -139,7 +139,6 @@ def build(document: GeneratedDocument, path: Path, step: Step) -> None:
         step(40, _("Đang ghi bảng tự đánh giá"))
         write_xlsx(path, sheets)
     elif kind == DocumentKind.EVIDENCE_ZIP:
-
         shown = [-1]
 
         def files_done(done: int, total: int) -> None:

@@ -44,7 +44,7 @@ from kehoach.reporting.models import Evidence, EvidenceKind, ReportStatus
 from . import catalogue as c
 from .queries import Scope
 from .readahead import MISSING, Readahead
-from .xlsx import DATE, DATETIME, HYPERLINK_MAX, INT, LINK, WRAP, Column, Sheet
+from .xlsx import DATE, DATETIME, HYPERLINK_MAX, INT, LINK, Column, Sheet
 
 CHUNK = 1024 * 1024
 #: for the manifest and the other deflated members: fast, most of the size is the files anyway
@@ -456,11 +456,13 @@ def _labels() -> c.Labels:
 
 def _index_sheets() -> tuple[Sheet, Sheet]:
     """The two sheets of ``index.xlsx``; their rows are added as the package is written."""
+    # no wrapped text: a row keeps one line's height in a streamed sheet, and LibreOffice
+    # does not grow it on opening (the lines would overlap)
     files = Sheet(
         _("Tệp"),
         [
             Column(_("STT"), 7, INT),
-            Column(_("Đường dẫn trong gói"), 60, WRAP),
+            Column(_("Đường dẫn trong gói"), 90),
             Column(_("Mục"), 7),
             Column(_("Cơ quan, đơn vị"), 30),
             Column(_("Mã báo cáo"), 10, INT),
@@ -472,6 +474,7 @@ def _index_sheets() -> tuple[Sheet, Sheet]:
             Column(_("SHA-256"), 66),
             Column(_("So với khi tải lên"), 16),
         ],
+        landscape=True,
     )
     # a link opens from its own column: HYPERLINK() of the address beside it, for web
     # addresses Excel accepts (at most 255 characters)
@@ -489,10 +492,11 @@ def _index_sheets() -> tuple[Sheet, Sheet]:
             Column(_("Mã báo cáo"), 10, INT),
             Column(_("Ngày thực hiện"), 12, DATE),
             Column(_("Loại"), 16),
-            Column(_("Đường liên kết, văn bản"), 60, WRAP),  # G
+            Column(_("Đường liên kết, văn bản"), 60),  # G
             Column(_("Người duyệt"), 20),
-            Column(_("Mở liên kết"), 10, LINK, formula=opener),
+            Column(_("Mở liên kết"), 12, LINK, formula=opener),
         ],
+        landscape=True,
     )
     return files, links
 

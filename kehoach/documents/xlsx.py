@@ -58,6 +58,8 @@ HEADER = {
     "border_color": "#999999",
 }
 LINK_STYLE = {"font_color": "#0563C1", "underline": 1}
+#: points: two lines of header text (``write_tables``)
+HEADER_HEIGHT = 30
 #: Excel's HYPERLINK() takes at most 255 characters; a longer address is written as text.
 HYPERLINK_MAX = 255
 CELL_MAX = 32_767
@@ -376,7 +378,7 @@ def write_tables(target, sheets: Sequence[Sheet]) -> None:
     repeated on printed pages. Link columns are ``formula`` columns (``HYPERLINK()`` of a cell).
     """
     taken: set[str] = set()
-    entries, widths, formats, formulas = [], {}, {}, {}
+    entries, widths, formats, formulas, pages, heights = [], {}, {}, {}, {}, {}
     for sheet in sheets:
         name = _sheet_name(sheet.title, taken)
         values = [c for c in sheet.columns if not c.formula]
@@ -391,6 +393,8 @@ def write_tables(target, sheets: Sequence[Sheet]) -> None:
         formats[name] = [_rust_format(c.kind) for c in sheet.columns]
         if computed:
             formulas[name] = {c.header: c.formula for c in computed}
+        pages[name] = {"repeat_rows": 0, "landscape": sheet.landscape}
+        heights[name] = {0: HEADER_HEIGHT}  # a header wrapped on two lines is seen whole
     rustpy_xlsxwriter.write_worksheets(
         entries,
         str(target),
@@ -399,5 +403,6 @@ def write_tables(target, sheets: Sequence[Sheet]) -> None:
         column_formats=formats,
         header_format={"general": _rust_header()},
         formula_columns=formulas or None,
-        page_setup={"general": {"repeat_rows": 0}},
+        page_setup=pages,
+        row_heights=heights,
     )

@@ -98,7 +98,7 @@ def test_index_xlsx(results):
     assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
     header = ws["A1"]
     assert header.font.b and header.alignment.wrap_text and header.fill.fgColor.rgb == "FFDCE6F1"
-    assert ws.column_dimensions["B"].width == pytest.approx(60.71, abs=0.01)
+    assert ws.column_dimensions["B"].width == pytest.approx(90.71, abs=0.01)
     first = {h: ws.cell(2, i + 1) for i, h in enumerate(headers)}
     assert first["STT"].value == 1 and first["STT"].number_format == "#,##0"
     assert first["Ngày thực hiện"].is_date and first["Ngày thực hiện"].number_format == "DD/MM/YYYY"
@@ -109,7 +109,8 @@ def test_index_xlsx(results):
     local = timezone.localtime(decided.report.decided_at).replace(tzinfo=None, microsecond=0)
     assert first["Duyệt lúc"].value == local  # Vietnam's wall-clock time
     assert first["Dung lượng (byte)"].value == decided.size
-    assert first["Đường dẫn trong gói"].alignment.wrap_text
+    assert not first["Đường dẫn trong gói"].alignment.wrap_text  # one line a row
+    assert ws.page_setup.orientation == "landscape" and ws.row_dimensions[1].height == 30
 
     links = book["Liên kết, văn bản"]
     assert links.max_row == 1 + 4  # 3 links and a document
