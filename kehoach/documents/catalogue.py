@@ -147,10 +147,9 @@ class _Entries:
         self.entries_done()
 
     def other_rows(self) -> Iterator[list]:
-        end = self.others.tell()
-        self.others.seek(0)
-        while self.others.tell() < end:
-            yield from pickle.load(self.others)  # noqa: S301 - our own spool
+        """The links' and documents' index rows, from the spool (once the files' are done)."""
+        for batch in _spooled(self.others):
+            yield from batch
 
     def _file(self, row: Sequence, path: str, sha: str | None, size: int | None) -> list:
         labels = self.labels
