@@ -358,9 +358,13 @@ def _with_contents(rows: Iterator[tuple], reader: Readahead | None) -> Iterator[
     for batch in _batches(rows):
         ahead = [row[c.KIND] == EvidenceKind.FILE and _readable_ahead(row) for row in batch]
         files = zip(batch, ahead, strict=True)
+        # the answers to the last request are taken in before the next one is sent: the reader
+        # never blocks writing them while this process blocks writing to it (on a system where
+        # the pipes stay at 64 KiB, a request of 2,000 names fills one)
+        answers = reader.results() if pending is not None else None
         reader.request([(row[c.FILE], row[c.SIZE]) for row, asked in files if asked])
         if pending is not None:
-            yield from _matched(*pending, reader.results())
+            yield from _matched(*pending, answers)
         pending = batch, ahead
     if pending is not None:
         yield from _matched(*pending, reader.results())

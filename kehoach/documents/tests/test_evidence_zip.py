@@ -326,3 +326,45 @@ def test_a_package_failing_midway_stops_its_workers(results, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         _package(results.plan)
     assert len(started) == 2 and all(w.process.poll() is not None for w in started)
+
+
+def test_reading_ahead_through_narrow_pipes_does_not_deadlock(tmp_path, monkeypatch):
+    """Requests and answers larger than the pipes (64 KiB where they cannot be widened; here
+    one page): the writer and the reader must never both wait to write."""
+    import threading
+
+    from kehoach.documents import catalogue, evidence_zip, readahead, workers
+    from kehoach.reporting.models import EvidenceKind
+
+    monkeypatch.setattr(workers, "PIPE_BYTES", 4096)
+    names = [f"evidence/{i % 7:02d}/{i:06d}-a-rather-long-storage-name.pdf" for i in range(5000)]
+    for i, name in enumerate(names[:60]):  # a few real files; the rest are missing
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(bytes([i]) * 300)
+    blank = [None] * len(catalogue.FIELDS)
+
+    def row(name):
+        values = list(blank)
+        values[catalogue.KIND], values[catalogue.FILE], values[catalogue.SIZE] = (
+            EvidenceKind.FILE,
+            name,
+            300,
+        )
+        return tuple(values)
+
+    reader = readahead.Readahead(str(tmp_path))
+    found = []
+    done = threading.Thread(
+        target=lambda: found.extend(evidence_zip._with_contents(map(row, names), reader)),
+        daemon=True,
+    )
+    done.start()
+    done.join(timeout=60)
+    stuck = done.is_alive()
+    reader.abort()
+    assert not stuck, "the writer and the reader are waiting on each other"
+    assert [r[catalogue.FILE] for r, _content in found] == names
+    contents = [content for _row, content in found]
+    assert contents[5][0] == bytes([5]) * 300
+    assert contents[5][1] == hashlib.sha256(bytes([5]) * 300).hexdigest()
+    assert contents[60:] == [readahead.MISSING] * (5000 - 60)
