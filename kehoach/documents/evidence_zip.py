@@ -534,8 +534,10 @@ def write_package(
         labels = _labels()
         large = total >= WORKER_FILES
         catalogue = (c.CatalogueProcess if large else c.Catalogue)(work, labels)
-        reader = Readahead(local) if large and local else None
+        reader = None
         try:
+            if large and local:
+                reader = Readahead(local)
             rows = package_rows(plan, unit_ids)
             for row, content in _with_contents(rows, reader):
                 if row[c.KIND] != EvidenceKind.FILE:

@@ -368,3 +368,18 @@ def test_reading_ahead_through_narrow_pipes_does_not_deadlock(tmp_path, monkeypa
     assert contents[5][0] == bytes([5]) * 300
     assert contents[5][1] == hashlib.sha256(bytes([5]) * 300).hexdigest()
     assert contents[60:] == [readahead.MISSING] * (5000 - 60)
+
+
+def test_a_reader_that_cannot_start_stops_the_catalogue_worker(results, monkeypatch):
+    from kehoach.documents import evidence_zip
+
+    started = _spawned(monkeypatch)
+
+    def cannot_start(folder):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(evidence_zip, "Readahead", cannot_start)
+    with pytest.raises(OSError, match="no more processes"):
+        _package(results.plan)
+    assert [w.name for w in started] == ["catalogue worker"]
+    assert started[0].process.poll() is not None  # not left waiting for entries
