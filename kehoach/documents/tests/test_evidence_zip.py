@@ -314,20 +314,6 @@ def test_a_failing_worker_fails_the_package_clearly(results, monkeypatch, module
     assert len(started) == 2 and all(w.process.poll() is not None for w in started)
 
 
-def test_a_package_failing_midway_stops_its_workers(results, monkeypatch):
-    from kehoach.documents import evidence_zip
-
-    started = _spawned(monkeypatch)
-
-    def broken(name):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(evidence_zip, "compress_type", broken)
-    with pytest.raises(OSError, match="disk full"):
-        _package(results.plan)
-    assert len(started) == 2 and all(w.process.poll() is not None for w in started)
-
-
 def test_reading_ahead_through_narrow_pipes_does_not_deadlock(tmp_path, monkeypatch):
     """Requests and answers larger than the pipes (64 KiB where they cannot be widened; here
     one page): the writer and the reader must never both wait to write."""
@@ -370,16 +356,22 @@ def test_reading_ahead_through_narrow_pipes_does_not_deadlock(tmp_path, monkeypa
     assert contents[60:] == [readahead.MISSING] * (5000 - 60)
 
 
-def test_a_reader_that_cannot_start_stops_the_catalogue_worker(results, monkeypatch):
+@pytest.mark.parametrize(
+    ("broken", "workers"),
+    [
+        ("compress_type", 2),  # midway, while copying files
+        ("Readahead", 1),  # the reader cannot start: the catalogue worker is not left waiting
+    ],
+)
+def test_a_package_failing_on_our_side_stops_its_workers(results, monkeypatch, broken, workers):
     from kehoach.documents import evidence_zip
 
     started = _spawned(monkeypatch)
 
-    def cannot_start(folder):
-        raise OSError("no more processes")
+    def fail(*args):
+        raise OSError("no luck")
 
-    monkeypatch.setattr(evidence_zip, "Readahead", cannot_start)
-    with pytest.raises(OSError, match="no more processes"):
+    monkeypatch.setattr(evidence_zip, broken, fail)
+    with pytest.raises(OSError, match="no luck"):
         _package(results.plan)
-    assert [w.name for w in started] == ["catalogue worker"]
-    assert started[0].process.poll() is not None  # not left waiting for entries
+    assert len(started) == workers and all(w.process.poll() is not None for w in started)
