@@ -250,11 +250,15 @@ def package_rows(plan: Plan, unit_ids: Scope = None) -> Iterator[tuple]:
         params[at] = pk
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
-            while rows := cursor.fetchmany(ROWS):
+            while True:
+                rows = cursor.fetchmany(ROWS)
+                fetched = len(rows)
                 if converters:
                     rows = compiler.apply_converters(rows, converters)
                 for row in rows:
                     yield (*row, *assignment)
+                if fetched < ROWS:  # the last chunk: no FETCH for an empty one (PostgreSQL)
+                    break
 
 
 def _short(title: str, limit: int = TITLE_CHARS) -> str:

@@ -67,10 +67,17 @@ def test_folders_names_and_every_sha256_against_storage(results):
     assert all(zf.getinfo(n).compress_type == zipfile.ZIP_STORED for n in files)
 
 
-@pytest.mark.parametrize("own_units", [False, True])
-def test_rows_are_read_an_assignment_at_a_time_in_package_order(results, org_units, own_units):
+@pytest.mark.parametrize(
+    ("own_units", "chunk"), [(False, 2000), (True, 2000), (False, 1), (False, 2)]
+)
+def test_rows_are_read_an_assignment_at_a_time_in_package_order(
+    results, org_units, own_units, chunk, monkeypatch
+):
+    from kehoach.documents import evidence_zip
     from kehoach.documents.catalogue import FIELDS
     from kehoach.documents.evidence_zip import package_evidence, package_rows
+
+    monkeypatch.setattr(evidence_zip, "ROWS", chunk)  # full chunks, a short last one, one
 
     scope = {org_units["trang-bang-p-an-tinh"].pk} if own_units else None
     expected = list(package_evidence(results.plan, scope).values_list(*FIELDS))
