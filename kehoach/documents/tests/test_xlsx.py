@@ -162,3 +162,31 @@ def test_nothing_is_written_when_the_rows_fail(tmp_path):
 def test_money_is_never_a_float():
     with pytest.raises(TypeError):
         write_xlsx(io.BytesIO(), [Sheet("x", [Column("Tiền", 8, MONEY)], [[2.5]])])
+
+
+def test_write_tables_gives_an_empty_sheet_its_header(tmp_path):
+    from kehoach.documents.xlsx import write_tables
+
+    target = tmp_path / "t.xlsx"
+    write_tables(target, [Sheet("Trống", [Column("STT", 7, INT), Column("Tên", 20)], rows=())])
+    ws = openpyxl.load_workbook(target)["Trống"]
+    assert [c.value for c in ws[1]] == ["STT", "Tên"] and ws.max_row == 1
+    assert ws["A1"].font.b and ws.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ([Column("A", 7), Column("A", 7)], "same header"),
+        ([Column("Mở", 7, LINK, formula="=B{row}"), Column("B", 7)], "formula columns come after"),
+    ],
+)
+def test_write_tables_refuses_a_table_it_cannot_write_and_writes_nothing(
+    tmp_path, columns, message
+):
+    from kehoach.documents.xlsx import write_tables
+
+    target = tmp_path / "t.xlsx"
+    with pytest.raises(ValueError, match=message):
+        write_tables(target, [Sheet("S", columns, rows=[("x", "y")])])
+    assert not target.exists()
